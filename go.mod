@@ -1,0 +1,3 @@
+module ringzero
+
+go 1.26
