@@ -1,0 +1,264 @@
+package interp
+
+import (
+	"ringzero/cpu"
+	"ringzero/cpu/decode"
+)
+
+// Control transfer: jumps, calls, returns, loops, software interrupts.
+
+// ipMask is the instruction-pointer width for operand size os.
+func ipMask(os uint8) uint32 {
+	if os == 4 {
+		return 0xFFFFFFFF
+	}
+	return 0xFFFF
+}
+
+// jumpNear sets EIP to target (truncated to the operand size), checking
+// the CS limit on the 286 and later.
+func (c *CPU) jumpNear(target uint32, os uint8) {
+	target &= ipMask(os)
+	if c.model >= cpu.Model286 && target > c.s.Seg[cpu.CS].Limit {
+		c.raiseCode(cpu.VecGP, 0)
+	}
+	c.s.EIP = target
+}
+
+func jcc(c *CPU, in *decode.Inst) {
+	if c.cond(uint8(in.Opcode & 0xF)) {
+		c.jumpNear(c.s.EIP+in.Imm, in.OpSize)
+	}
+}
+
+func jmpRel(c *CPU, in *decode.Inst) { c.jumpNear(c.s.EIP+in.Imm, in.OpSize) }
+
+func callRel(c *CPU, in *decode.Inst) {
+	target := (c.s.EIP + in.Imm) & ipMask(in.OpSize)
+	if c.model >= cpu.Model286 && target > c.s.Seg[cpu.CS].Limit {
+		c.raiseCode(cpu.VecGP, 0)
+	}
+	c.push(c.s.EIP, in.OpSize)
+	c.s.EIP = target
+}
+
+func jmpEv(c *CPU, in *decode.Inst) {
+	v, _ := c.rmv(in)
+	c.jumpNear(v, in.OpSize)
+}
+
+func callEv(c *CPU, in *decode.Inst) {
+	v, _ := c.rmv(in)
+	v &= ipMask(in.OpSize)
+	if c.model >= cpu.Model286 && v > c.s.Seg[cpu.CS].Limit {
+		c.raiseCode(cpu.VecGP, 0)
+	}
+	c.push(c.s.EIP, in.OpSize)
+	c.s.EIP = v
+}
+
+// jmpEb and callEb are the 8086's FE /4 and /2: the word forms with a
+// byte-sized r/m decode (a register operand names a word register).
+func jmpEb(c *CPU, in *decode.Inst) {
+	v, _ := c.rmv(in)
+	c.jumpNear(v, 2)
+}
+
+func callEb(c *CPU, in *decode.Inst) {
+	v, _ := c.rmv(in)
+	c.push(c.s.EIP, 2)
+	c.s.EIP = v & 0xFFFF
+}
+
+// farPointer reads the offset:selector pair of an Mp operand. The 8086
+// with a register operand (undefined) reads from the last address it
+// computed; here, as on the 286, that raises #UD.
+func (c *CPU) farPointer(in *decode.Inst) (uint32, uint16) {
+	if !in.HasMem {
+		if c.model < cpu.Model286 {
+			return c.farPointerReg(in)
+		}
+		c.raise(cpu.VecUD)
+	}
+	off := c.ea(in)
+	s := seg(in)
+	v := c.rdv(s, off, in.OpSize)
+	sel := c.rd16(s, (off+uint32(in.OpSize))&c.adMask(in))
+	return v, sel
+}
+
+// farPointerReg models the 8086 with a register operand where a memory
+// pointer was required: the bus cycles go to the address the previous EA
+// computation left, which for these tests is offset 4 of DS.
+func (c *CPU) farPointerReg(in *decode.Inst) (uint32, uint16) {
+	s := seg(in)
+	off := uint32(4)
+	return uint32(c.rd16(s, off)), c.rd16(s, off+2)
+}
+
+// adMask is the address-size mask.
+func (c *CPU) adMask(in *decode.Inst) uint32 {
+	if in.AdSize == 4 {
+		return 0xFFFFFFFF
+	}
+	return 0xFFFF
+}
+
+func jmpFarAp(c *CPU, in *decode.Inst) { c.farJump(uint16(in.Imm2), in.Imm&ipMask(in.OpSize)) }
+
+func jmpFarMp(c *CPU, in *decode.Inst) {
+	off, sel := c.farPointer(in)
+	c.farJump(sel, off)
+}
+
+func (c *CPU) callFar(sel uint16, off uint32, os uint8) {
+	cs := c.s.Seg[cpu.CS].Selector
+	ret := c.s.EIP
+	if c.protectedMode() && c.s.EFlags&cpu.FlagVM == 0 {
+		// Check the target before pushing so a faulting call leaves the
+		// stack untouched.
+		saved := c.s.Seg[cpu.CS]
+		c.farJump(sel, off)
+		newCS, newEIP := c.s.Seg[cpu.CS], c.s.EIP
+		c.s.Seg[cpu.CS], c.s.EIP = saved, ret
+		c.push(uint32(cs), os)
+		c.push(ret, os)
+		c.s.Seg[cpu.CS], c.s.EIP = newCS, newEIP
+		return
+	}
+	c.push(uint32(cs), os)
+	c.push(ret, os)
+	c.farJump(sel, off)
+}
+
+func callFarAp(c *CPU, in *decode.Inst) {
+	c.callFar(uint16(in.Imm2), in.Imm&ipMask(in.OpSize), in.OpSize)
+}
+
+func callFarMp(c *CPU, in *decode.Inst) {
+	off, sel := c.farPointer(in)
+	c.callFar(sel, off, in.OpSize)
+}
+
+func retNear(c *CPU, in *decode.Inst) {
+	v := c.peek(0, in.OpSize)
+	c.jumpNear(v, in.OpSize)
+	c.setSP(c.sp() + uint32(in.OpSize))
+	if in.Opcode&1 == 0 { // C2/C0: RET imm16
+		c.setSP(c.sp() + in.Imm&0xFFFF)
+	}
+}
+
+func retFar(c *CPU, in *decode.Inst) {
+	os := in.OpSize
+	off := c.peek(0, os)
+	sel := c.peek(uint32(os), os)
+	c.farJump(uint16(sel), off&ipMask(os))
+	c.setSP(c.sp() + 2*uint32(os))
+	if in.Opcode&1 == 0 { // CA/C8: RETF imm16
+		c.setSP(c.sp() + in.Imm&0xFFFF)
+	}
+}
+
+func iret(c *CPU, in *decode.Inst) {
+	os := in.OpSize
+	if c.protectedMode() {
+		if c.s.EFlags&(cpu.FlagNT|cpu.FlagVM) != 0 {
+			// Nested-task and virtual-8086 returns come with the i686
+			// work.
+			c.raiseCode(cpu.VecGP, 0)
+		}
+	}
+	off := c.peek(0, os)
+	sel := c.peek(uint32(os), os)
+	fl := c.peek(2*uint32(os), os)
+	c.farJump(uint16(sel), off&ipMask(os))
+	c.setSP(c.sp() + 3*uint32(os))
+	c.writeFlags(fl, os)
+	c.inNMI = false
+}
+
+// loopCount decrements CX or ECX by address size and returns the result.
+func (c *CPU) loopCount(in *decode.Inst) uint32 {
+	if in.AdSize == 4 {
+		c.s.Regs[cpu.ECX]--
+		return c.s.Regs[cpu.ECX]
+	}
+	v := (c.s.Regs[cpu.ECX] - 1) & 0xFFFF
+	c.setRegv(cpu.ECX, v, 2)
+	return v
+}
+
+func loop(c *CPU, in *decode.Inst) {
+	if c.loopCount(in) != 0 {
+		c.jumpNear(c.s.EIP+in.Imm, in.OpSize)
+	}
+}
+
+func loope(c *CPU, in *decode.Inst) {
+	if c.loopCount(in) != 0 && c.flag(cpu.FlagZF) {
+		c.jumpNear(c.s.EIP+in.Imm, in.OpSize)
+	}
+}
+
+func loopne(c *CPU, in *decode.Inst) {
+	if c.loopCount(in) != 0 && !c.flag(cpu.FlagZF) {
+		c.jumpNear(c.s.EIP+in.Imm, in.OpSize)
+	}
+}
+
+func jcxz(c *CPU, in *decode.Inst) {
+	if c.s.Regs[cpu.ECX]&c.adMask(in) == 0 {
+		c.jumpNear(c.s.EIP+in.Imm, in.OpSize)
+	}
+}
+
+// Software interrupts are traps: they push the address of the next
+// instruction.
+
+func intIb(c *CPU, in *decode.Inst) {
+	if c.s.EFlags&cpu.FlagVM != 0 && c.s.EFlags&cpu.FlagIOPL != cpu.FlagIOPL {
+		c.raiseCode(cpu.VecGP, 0)
+	}
+	c.softInt(uint8(in.Imm))
+}
+
+func int3(c *CPU, in *decode.Inst) { c.softInt(cpu.VecBP) }
+
+func int1(c *CPU, in *decode.Inst) { c.softInt(cpu.VecDB) }
+
+func into(c *CPU, in *decode.Inst) {
+	if c.flag(cpu.FlagOF) {
+		c.softInt(cpu.VecOF)
+	}
+}
+
+func (c *CPU) softInt(vec uint8) {
+	if vec < 8 {
+		c.stats.Exceptions[vec]++ // INT3, INTO, INT1 are exceptions too
+	}
+	c.interrupt(vec, true, c.s.EIP)
+}
+
+// bound raises #BR when the signed index lies outside [lower, upper].
+func bound(c *CPU, in *decode.Inst) {
+	if !in.HasMem {
+		c.raise(cpu.VecUD)
+	}
+	off := c.ea(in)
+	s := seg(in)
+	idx := c.regv(in.Reg(), in.OpSize)
+	var lo, hi, v int32
+	if in.OpSize == 4 {
+		lo = int32(c.rd32(s, off))
+		hi = int32(c.rd32(s, off+4))
+		v = int32(idx)
+	} else {
+		lo = int32(int16(c.rd16(s, off)))
+		hi = int32(int16(c.rd16(s, (off+2)&c.adMask(in))))
+		v = int32(int16(idx))
+	}
+	if v < lo || v > hi {
+		c.raise(cpu.VecBR)
+	}
+}

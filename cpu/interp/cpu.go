@@ -1,0 +1,284 @@
+package interp
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+
+	"ringzero/cpu"
+	"ringzero/cpu/decode"
+)
+
+// CPU is the reference interpreter engine. It implements cpu.Engine.
+type CPU struct {
+	s     cpu.State
+	env   cpu.Env
+	model cpu.Model
+
+	// addrMask is the width of the physical address bus: 20 bits on the
+	// 8086/186, 24 on the 286, 32 on the 386+.
+	addrMask uint32
+
+	// Per-instruction context.
+	inst     decode.Inst
+	startEIP uint32 // EIP of the current instruction's first byte
+	// remaining counts the cycles left in the current slice; REP string
+	// loops spend it per iteration.
+	remaining uint64
+
+	fetchBuf [64]byte
+	stats    cpu.Stats
+
+	// repRestart is set when a REP string instruction stopped between
+	// iterations with EIP at its first byte.
+	repRestart bool
+	// repLast is F2 or F3, whichever REP prefix came last.
+	repLast uint8
+
+	tscOffset uint64    // TSC = Cycles + tscOffset (WRMSR 10h moves it)
+	sysenter  [3]uint32 // SYSENTER_CS, _ESP, _EIP MSRs
+
+	inNMI bool // an NMI handler runs: further NMIs wait for IRET
+
+	history [historyLen]Event // recent exceptions, a ring
+	histPos int
+}
+
+// New returns an interp engine for model m in environment env, reset to
+// the model's power-on state.
+func New(m cpu.Model, env cpu.Env) *CPU {
+	c := &CPU{env: env, model: m}
+	switch {
+	case m < cpu.Model286:
+		c.addrMask = 0xFFFFF
+	case m == cpu.Model286:
+		c.addrMask = 0xFFFFFF
+	default:
+		c.addrMask = 0xFFFFFFFF
+	}
+	c.s.Reset(m)
+	c.stats.Counters = map[string]uint64{}
+	return c
+}
+
+// Name implements cpu.Engine.
+func (c *CPU) Name() string { return "interp" }
+
+// Model returns the CPU model the engine emulates.
+func (c *CPU) Model() cpu.Model { return c.model }
+
+// State implements cpu.Engine: the live state.
+func (c *CPU) State() *cpu.State { return &c.s }
+
+// SetState implements cpu.Engine.
+func (c *CPU) SetState(s *cpu.State) error {
+	c.s = *s
+	return nil
+}
+
+// Stats implements cpu.Engine.
+func (c *CPU) Stats() cpu.Stats {
+	st := c.stats
+	st.Instructions = c.s.Cycles
+	st.Counters = make(map[string]uint64, len(c.stats.Counters))
+	for k, v := range c.stats.Counters {
+		st.Counters[k] = v
+	}
+	return st
+}
+
+// Reset puts the CPU into its power-on state.
+func (c *CPU) Reset() { c.s.Reset(c.model) }
+
+// fault is the private panic value that unwinds a faulting instruction; it
+// is always recovered at the instruction boundary in runSlice and never
+// leaves this package.
+type fault struct{ e cpu.Exception }
+
+// raise aborts the current instruction with a guest exception.
+func (c *CPU) raise(vec uint8) { panic(fault{cpu.Exception{Vector: vec}}) }
+
+// raiseCode aborts the current instruction with an exception that pushes
+// an error code.
+func (c *CPU) raiseCode(vec uint8, code uint32) {
+	panic(fault{cpu.Exception{Vector: vec, Code: code, HasCode: true}})
+}
+
+// slice budget between context checks.
+const sliceMax = 1 << 16
+
+// Run implements cpu.Engine.
+func (c *CPU) Run(ctx context.Context, budget uint64) (exit cpu.Exit, err error) {
+	start := c.s.Cycles
+	defer func() { exit.Cycles = c.s.Cycles - start }()
+	for {
+		if err := ctx.Err(); err != nil {
+			return cpu.Exit{Reason: cpu.ExitCanceled}, nil
+		}
+		used := c.s.Cycles - start
+		if used >= budget {
+			return cpu.Exit{Reason: cpu.ExitBudget}, nil
+		}
+		n := budget - used
+		if n > sliceMax {
+			n = sliceMax
+		}
+		if c.env.Clock != nil {
+			if d := c.env.Clock.NextDeadline(); d < n {
+				n = d
+			}
+		}
+		before := c.s.Cycles
+		reason, err := c.runSlice(n)
+		if c.env.Clock != nil && c.s.Cycles > before {
+			c.env.Clock.Advance(c.s.Cycles - before)
+		}
+		if err != nil {
+			return cpu.Exit{Reason: cpu.ExitNone}, err
+		}
+		if reason != cpu.ExitNone {
+			return cpu.Exit{Reason: reason}, nil
+		}
+	}
+}
+
+// runSlice executes up to n cycles. Guest exceptions are recovered here
+// and delivered; any other panic is a bug in the emulator and becomes a
+// host error instead of crashing the process.
+func (c *CPU) runSlice(n uint64) (reason cpu.ExitReason, err error) {
+	c.remaining = n
+	for {
+		reason, err = c.protectedSteps()
+		if err != nil || reason != cpu.ExitNone || c.remaining == 0 {
+			return reason, err
+		}
+	}
+}
+
+// protectedSteps runs instructions until the slice ends or an exception
+// unwinds one; in the latter case it delivers the exception and returns so
+// the caller re-enters.
+func (c *CPU) protectedSteps() (reason cpu.ExitReason, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, ok := r.(fault)
+			if !ok {
+				err = fmt.Errorf("interp: internal error at %04x:%08x: %v\n%s", c.s.Seg[cpu.CS].Selector, c.startEIP, r, debug.Stack())
+				return
+			}
+			reason = c.exception(f.e)
+		}
+	}()
+	for c.remaining > 0 {
+		if c.env.Stop != nil && c.env.Stop.Pending() {
+			return c.env.Stop.Take(), nil
+		}
+		if !c.s.IRQShadow {
+			if c.env.NMI != nil && c.env.NMI.Load() && !c.inNMI {
+				c.env.NMI.Store(false)
+				c.takeInterrupt(cpu.VecNMI)
+			} else if c.s.EFlags&cpu.FlagIF != 0 && c.env.Intr != nil && c.env.Intr.Pending() {
+				c.takeInterrupt(c.env.Intr.Ack())
+			}
+		}
+		if c.s.Halted {
+			return cpu.ExitHalt, nil
+		}
+		c.s.IRQShadow = false
+		c.step()
+	}
+	return cpu.ExitNone, nil
+}
+
+// takeInterrupt delivers an external interrupt (or NMI) at an instruction
+// boundary. An 8086 interrupted inside a REP string instruction returns to
+// its last prefix byte, dropping earlier prefixes as the hardware does.
+func (c *CPU) takeInterrupt(vec uint8) {
+	c.s.Halted = false
+	c.stats.Interrupts++
+	c.startEIP = c.s.EIP
+	ret := c.s.EIP
+	if c.repRestart && c.model < cpu.Model286 {
+		ret = (ret + uint32(c.inst.LastPrefix)) & 0xFFFF
+	}
+	c.repRestart = false
+	if vec == cpu.VecNMI && c.env.NMI != nil {
+		c.inNMI = true
+	}
+	c.interrupt(vec, false, ret)
+}
+
+// step fetches, decodes and executes one instruction (or a batch of REP
+// iterations), retiring at least one cycle.
+func (c *CPU) step() {
+	c.startEIP = c.s.EIP
+	c.repRestart = false
+	c.fetchDecode()
+	c.remaining--
+	c.s.Cycles++
+	next := c.s.EIP + uint32(c.inst.Len)
+	if !c.code32() {
+		next &= 0xFFFF
+	}
+	c.s.EIP = next
+	handlers[c.inst.Op](c, &c.inst)
+}
+
+// code32 reports a 32-bit code segment (CS.D in protected mode).
+func (c *CPU) code32() bool {
+	return c.model >= cpu.Model386 && c.protectedMode() && c.s.Seg[cpu.CS].Attr&cpu.AttrDB != 0
+}
+
+// fetchDecode decodes the instruction at CS:EIP into c.inst.
+func (c *CPU) fetchDecode() {
+	cs := &c.s.Seg[cpu.CS]
+	mode := decode.Mode{Model: c.model, Code32: c.code32()}
+	eip := c.s.EIP
+	// Fast path: the bytes lie in one RAM page and inside the segment.
+	lin := cs.Base + eip
+	off := lin & 0xFFF
+	limitOK := uint64(eip)+15 <= uint64(cs.Limit)
+	if c.model < cpu.Model286 {
+		limitOK = eip+15 <= 0xFFFF
+	}
+	if off <= 0x1000-15 && limitOK {
+		if page := c.env.Bus.RAMPage(lin&c.addrMask, false); page != nil {
+			err := decode.DecodeInto(&c.inst, page[off:off+15], mode)
+			if err == nil {
+				return
+			}
+			if err == decode.ErrTooLong {
+				c.raiseCode(cpu.VecGP, 0)
+			}
+		}
+	}
+	// Slow path: byte by byte, with 16-bit IP wrap on the 8086/186 and
+	// segment-limit checks on the 286+.
+	n := 15
+	if c.model < cpu.Model286 {
+		n = len(c.fetchBuf)
+	}
+	got := 0
+	for ; got < n; got++ {
+		off := eip + uint32(got)
+		if c.model < cpu.Model286 {
+			off &= 0xFFFF
+		} else if off > cs.Limit || off < eip {
+			break
+		}
+		c.fetchBuf[got] = byte(c.env.Bus.Read((cs.Base+off)&c.addrMask, 1))
+	}
+	err := decode.DecodeInto(&c.inst, c.fetchBuf[:got], mode)
+	switch err {
+	case nil:
+	case decode.ErrTooLong:
+		c.raiseCode(cpu.VecGP, 0)
+	default:
+		// Ran into the segment limit (or, on the 8086, more than 64
+		// prefix bytes): #GP(0).
+		c.raiseCode(cpu.VecGP, 0)
+	}
+}
+
+// protectedMode reports CR0.PE (never on the 8086/186).
+func (c *CPU) protectedMode() bool { return c.s.CR[0]&cpu.CR0PE != 0 }

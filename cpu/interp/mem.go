@@ -1,0 +1,250 @@
+package interp
+
+import (
+	"ringzero/cpu"
+	"ringzero/cpu/decode"
+)
+
+// Segmented memory access. Real mode on the 8086/186 wraps offsets at
+// 64 KiB byte by byte; the 286 and later check the cached segment limit
+// and raise #GP(0), or #SS(0) for the stack segment.
+
+// checkLimit faults if bytes off..off+size-1 are outside segment seg.
+func (c *CPU) checkLimit(seg int, off, size uint32) {
+	sg := &c.s.Seg[seg]
+	last := off + size - 1
+	bad := last < off // offset wrapped past 4 GiB
+	if sg.Attr&(cpu.AttrCode|cpu.AttrExpDown) == cpu.AttrExpDown && sg.Attr&cpu.AttrS != 0 {
+		// Expand-down data segment: valid offsets are limit+1 .. 0xFFFF
+		// or 0xFFFFFFFF (B bit).
+		upper := uint32(0xFFFF)
+		if sg.Attr&cpu.AttrDB != 0 {
+			upper = 0xFFFFFFFF
+		}
+		bad = bad || off <= sg.Limit || last > upper
+	} else {
+		bad = bad || last > sg.Limit
+	}
+	if bad {
+		// The 286 in real mode raises #GP for stack-segment overruns too
+		// (measured on hardware); protected mode and the 386+ use #SS.
+		if seg == cpu.SS && (c.model >= cpu.Model386 || c.protectedMode()) {
+			c.raiseCode(cpu.VecSS, 0)
+		}
+		c.raiseCode(cpu.VecGP, 0)
+	}
+}
+
+// phys maps a linear address to a physical one (paging comes later).
+func (c *CPU) phys(lin uint32) uint32 { return lin & c.addrMask }
+
+func (c *CPU) rd8(seg int, off uint32) uint8 {
+	if c.model >= cpu.Model286 {
+		c.checkLimit(seg, off, 1)
+	}
+	return uint8(c.env.Bus.Read(c.phys(c.s.Seg[seg].Base+off), 1))
+}
+
+func (c *CPU) wr8(seg int, off uint32, v uint8) {
+	if c.model >= cpu.Model286 {
+		c.checkLimit(seg, off, 1)
+	}
+	c.env.Bus.Write(c.phys(c.s.Seg[seg].Base+off), 1, uint32(v))
+}
+
+func (c *CPU) rd16(seg int, off uint32) uint16 {
+	if c.model < cpu.Model286 {
+		// Two byte cycles; the offset wraps inside the segment.
+		base := c.s.Seg[seg].Base
+		lo := c.env.Bus.Read(c.phys(base+(off&0xFFFF)), 1)
+		hi := c.env.Bus.Read(c.phys(base+((off+1)&0xFFFF)), 1)
+		return uint16(lo | hi<<8)
+	}
+	c.checkLimit(seg, off, 2)
+	return uint16(c.env.Bus.Read(c.phys(c.s.Seg[seg].Base+off), 2))
+}
+
+func (c *CPU) wr16(seg int, off uint32, v uint16) {
+	if c.model < cpu.Model286 {
+		base := c.s.Seg[seg].Base
+		c.env.Bus.Write(c.phys(base+(off&0xFFFF)), 1, uint32(v&0xFF))
+		c.env.Bus.Write(c.phys(base+((off+1)&0xFFFF)), 1, uint32(v>>8))
+		return
+	}
+	c.checkLimit(seg, off, 2)
+	c.env.Bus.Write(c.phys(c.s.Seg[seg].Base+off), 2, uint32(v))
+}
+
+func (c *CPU) rd32(seg int, off uint32) uint32 {
+	c.checkLimit(seg, off, 4)
+	return c.env.Bus.Read(c.phys(c.s.Seg[seg].Base+off), 4)
+}
+
+func (c *CPU) wr32(seg int, off uint32, v uint32) {
+	c.checkLimit(seg, off, 4)
+	c.env.Bus.Write(c.phys(c.s.Seg[seg].Base+off), 4, v)
+}
+
+// rdv/wrv access 2 or 4 bytes by operand size.
+func (c *CPU) rdv(seg int, off uint32, size uint8) uint32 {
+	if size == 4 {
+		return c.rd32(seg, off)
+	}
+	return uint32(c.rd16(seg, off))
+}
+
+func (c *CPU) wrv(seg int, off uint32, v uint32, size uint8) {
+	if size == 4 {
+		c.wr32(seg, off, v)
+		return
+	}
+	c.wr16(seg, off, uint16(v))
+}
+
+// Registers.
+
+func (c *CPU) reg8(r uint8) uint8 {
+	if r < 4 {
+		return uint8(c.s.Regs[r])
+	}
+	return uint8(c.s.Regs[r-4] >> 8)
+}
+
+func (c *CPU) setReg8(r uint8, v uint8) {
+	if r < 4 {
+		c.s.Regs[r] = c.s.Regs[r]&^0xFF | uint32(v)
+		return
+	}
+	c.s.Regs[r-4] = c.s.Regs[r-4]&^0xFF00 | uint32(v)<<8
+}
+
+// regv reads a 16- or 32-bit register by operand size.
+func (c *CPU) regv(r uint8, size uint8) uint32 {
+	if size == 4 {
+		return c.s.Regs[r]
+	}
+	return c.s.Regs[r] & 0xFFFF
+}
+
+// setRegv writes a 16- or 32-bit register; 16-bit writes keep the upper half.
+func (c *CPU) setRegv(r uint8, v uint32, size uint8) {
+	if size == 4 {
+		c.s.Regs[r] = v
+		return
+	}
+	c.s.Regs[r] = c.s.Regs[r]&^0xFFFF | v&0xFFFF
+}
+
+// Effective addresses.
+
+// ea computes the offset of the instruction's memory operand.
+func (c *CPU) ea(in *decode.Inst) uint32 {
+	v := in.Disp
+	if in.Base != decode.NoReg {
+		v += c.s.Regs[in.Base]
+	}
+	if in.Index != decode.NoReg {
+		v += c.s.Regs[in.Index] << in.Scale
+	}
+	if in.AdSize == 2 {
+		v &= 0xFFFF
+	}
+	return v
+}
+
+// seg returns the segment of the memory operand.
+func seg(in *decode.Inst) int { return int(in.SegOf()) }
+
+// rm8 reads the r/m byte operand; for memory it also returns the offset
+// for a following write.
+func (c *CPU) rm8(in *decode.Inst) (uint8, uint32) {
+	if !in.HasMem {
+		return c.reg8(in.RM()), 0
+	}
+	off := c.ea(in)
+	return c.rd8(seg(in), off), off
+}
+
+// setRM8 writes the r/m byte operand (off from rm8 or ea).
+func (c *CPU) setRM8(in *decode.Inst, off uint32, v uint8) {
+	if !in.HasMem {
+		c.setReg8(in.RM(), v)
+		return
+	}
+	c.wr8(seg(in), off, v)
+}
+
+// rmv reads the r/m word/dword operand by operand size.
+func (c *CPU) rmv(in *decode.Inst) (uint32, uint32) {
+	if !in.HasMem {
+		return c.regv(in.RM(), in.OpSize), 0
+	}
+	off := c.ea(in)
+	return c.rdv(seg(in), off, in.OpSize), off
+}
+
+// setRMv writes the r/m word/dword operand.
+func (c *CPU) setRMv(in *decode.Inst, off uint32, v uint32) {
+	if !in.HasMem {
+		c.setRegv(in.RM(), v, in.OpSize)
+		return
+	}
+	c.wrv(seg(in), off, v, in.OpSize)
+}
+
+// rm16 reads a 16-bit r/m operand regardless of operand size (Ew).
+func (c *CPU) rm16(in *decode.Inst) (uint16, uint32) {
+	if !in.HasMem {
+		return uint16(c.s.Regs[in.RM()]), 0
+	}
+	off := c.ea(in)
+	return c.rd16(seg(in), off), off
+}
+
+// Stack.
+
+// stack32 reports whether the stack uses ESP (SS.B set).
+func (c *CPU) stack32() bool { return c.s.Seg[cpu.SS].Attr&cpu.AttrDB != 0 && c.model >= cpu.Model386 }
+
+func (c *CPU) sp() uint32 {
+	if c.stack32() {
+		return c.s.Regs[cpu.ESP]
+	}
+	return c.s.Regs[cpu.ESP] & 0xFFFF
+}
+
+func (c *CPU) setSP(v uint32) {
+	if c.stack32() {
+		c.s.Regs[cpu.ESP] = v
+		return
+	}
+	c.s.Regs[cpu.ESP] = c.s.Regs[cpu.ESP]&^0xFFFF | v&0xFFFF
+}
+
+// push pushes a 2- or 4-byte value. The write happens before ESP changes,
+// so a faulting push leaves ESP intact.
+func (c *CPU) push(v uint32, size uint8) {
+	sp := c.sp() - uint32(size)
+	if !c.stack32() {
+		sp &= 0xFFFF
+	}
+	c.wrv(cpu.SS, sp, v, size)
+	c.setSP(sp)
+}
+
+// pop pops a 2- or 4-byte value.
+func (c *CPU) pop(size uint8) uint32 {
+	sp := c.sp()
+	v := c.rdv(cpu.SS, sp, size)
+	c.setSP(sp + uint32(size))
+	return v
+}
+
+// peek reads the stack at ESP+delta without popping.
+func (c *CPU) peek(delta uint32, size uint8) uint32 {
+	sp := c.sp() + delta
+	if !c.stack32() {
+		sp &= 0xFFFF
+	}
+	return c.rdv(cpu.SS, sp, size)
+}

@@ -1,0 +1,388 @@
+package interp
+
+import (
+	"ringzero/cpu"
+	"ringzero/cpu/decode"
+)
+
+// System and I/O instructions.
+
+// requireCPL0 raises #GP(0) outside ring 0 (privileged instructions).
+func (c *CPU) requireCPL0() {
+	if c.protectedMode() && c.cpl() != 0 {
+		c.raiseCode(cpu.VecGP, 0)
+	}
+}
+
+// requireProtected raises #UD in real and virtual-8086 mode (SLDT, LAR…).
+func (c *CPU) requireProtected() {
+	if !c.protectedMode() || c.s.EFlags&cpu.FlagVM != 0 {
+		c.raise(cpu.VecUD)
+	}
+}
+
+// checkIO applies the IOPL rule for port access. The TSS I/O permission
+// bitmap comes with the i686 work; until then CPL > IOPL faults.
+func (c *CPU) checkIO(port uint16, n uint8) {
+	if !c.protectedMode() {
+		return
+	}
+	if c.s.EFlags&cpu.FlagVM != 0 || uint32(c.cpl()) > (c.s.EFlags&cpu.FlagIOPL)>>12 {
+		c.raiseCode(cpu.VecGP, 0)
+	}
+}
+
+func (c *CPU) in(port uint16, n uint8) uint32 {
+	c.checkIO(port, n)
+	return c.env.Bus.In(port, int(n))
+}
+
+func (c *CPU) out(port uint16, n uint8, v uint32) {
+	c.checkIO(port, n)
+	c.env.Bus.Out(port, int(n), v)
+}
+
+func inALIb(c *CPU, in *decode.Inst)  { c.setReg8(0, uint8(c.in(uint16(in.Imm&0xFF), 1))) }
+func inALDX(c *CPU, in *decode.Inst)  { c.setReg8(0, uint8(c.in(uint16(c.s.Regs[cpu.EDX]), 1))) }
+func outIbAL(c *CPU, in *decode.Inst) { c.out(uint16(in.Imm&0xFF), 1, c.s.Regs[cpu.EAX]&0xFF) }
+func outDXAL(c *CPU, in *decode.Inst) { c.out(uint16(c.s.Regs[cpu.EDX]), 1, c.s.Regs[cpu.EAX]&0xFF) }
+
+func inEAXIb(c *CPU, in *decode.Inst) {
+	c.setRegv(cpu.EAX, c.in(uint16(in.Imm&0xFF), in.OpSize), in.OpSize)
+}
+
+func inEAXDX(c *CPU, in *decode.Inst) {
+	c.setRegv(cpu.EAX, c.in(uint16(c.s.Regs[cpu.EDX]), in.OpSize), in.OpSize)
+}
+
+func outIbEAX(c *CPU, in *decode.Inst) {
+	c.out(uint16(in.Imm&0xFF), in.OpSize, c.s.Regs[cpu.EAX]&ipMask(in.OpSize))
+}
+
+func outDXEAX(c *CPU, in *decode.Inst) {
+	c.out(uint16(c.s.Regs[cpu.EDX]), in.OpSize, c.s.Regs[cpu.EAX]&ipMask(in.OpSize))
+}
+
+func hlt(c *CPU, in *decode.Inst) {
+	c.requireCPL0()
+	c.s.Halted = true
+}
+
+// iopl reports whether CLI/STI are allowed (CPL <= IOPL).
+func (c *CPU) ioplOK() bool {
+	if !c.protectedMode() {
+		return true
+	}
+	return uint32(c.cpl()) <= (c.s.EFlags&cpu.FlagIOPL)>>12
+}
+
+func cli(c *CPU, in *decode.Inst) {
+	if !c.ioplOK() {
+		c.raiseCode(cpu.VecGP, 0)
+	}
+	c.s.EFlags &^= cpu.FlagIF
+}
+
+// sti enables interrupts after the next instruction (the STI shadow).
+func sti(c *CPU, in *decode.Inst) {
+	if !c.ioplOK() {
+		c.raiseCode(cpu.VecGP, 0)
+	}
+	if c.s.EFlags&cpu.FlagIF == 0 {
+		c.s.IRQShadow = true
+	}
+	c.s.EFlags |= cpu.FlagIF
+}
+
+// wait (FWAIT): #NM when CR0.MP and CR0.TS are both set. With no x87 yet
+// there is nothing to wait for.
+func wait(c *CPU, in *decode.Inst) {
+	if c.model >= cpu.Model286 && c.s.CR[0]&(cpu.CR0MP|cpu.CR0TS) == cpu.CR0MP|cpu.CR0TS {
+		c.raise(cpu.VecNM)
+	}
+}
+
+// esc is an x87 escape (D8-DF). With CR0.EM or CR0.TS set it raises #NM on
+// the 286 and later. The x87 itself arrives with the i686 work; without it
+// an escape is a no-op, as on a PC with an empty coprocessor socket.
+func esc(c *CPU, in *decode.Inst) {
+	if c.model >= cpu.Model286 && c.s.CR[0]&(cpu.CR0EM|cpu.CR0TS) != 0 {
+		c.raise(cpu.VecNM)
+	}
+	if in.HasMem && c.model >= cpu.Model286 {
+		// The CPU checks the operand's first word against the segment
+		// limit before handing it to the coprocessor.
+		c.checkLimit(seg(in), c.ea(in), 2)
+	}
+}
+
+func ud(c *CPU, in *decode.Inst) { c.raise(cpu.VecUD) }
+
+// Descriptor-table registers.
+
+func (c *CPU) storeTable(in *decode.Inst, t *cpu.DescTable) {
+	if !in.HasMem {
+		c.raise(cpu.VecUD)
+	}
+	off := c.ea(in)
+	s := seg(in)
+	c.wr16(s, off, uint16(t.Limit))
+	base := t.Base
+	switch {
+	case c.model == cpu.Model286:
+		base = base&0xFFFFFF | 0xFF000000 // the 286 stores FFh in byte 5
+	case in.OpSize == 2:
+		base &= 0xFFFFFF
+	}
+	c.wr32(s, (off+2)&c.adMask(in), base)
+}
+
+func (c *CPU) loadTable(in *decode.Inst, t *cpu.DescTable) {
+	c.requireCPL0()
+	if !in.HasMem {
+		c.raise(cpu.VecUD)
+	}
+	off := c.ea(in)
+	s := seg(in)
+	limit := c.rd16(s, off)
+	base := c.rd32(s, (off+2)&c.adMask(in))
+	if in.OpSize == 2 || c.model == cpu.Model286 {
+		base &= 0xFFFFFF
+	}
+	t.Limit, t.Base = uint32(limit), base
+}
+
+func sgdt(c *CPU, in *decode.Inst) { c.storeTable(in, &c.s.GDTR) }
+func sidt(c *CPU, in *decode.Inst) { c.storeTable(in, &c.s.IDTR) }
+func lgdt(c *CPU, in *decode.Inst) { c.loadTable(in, &c.s.GDTR) }
+func lidt(c *CPU, in *decode.Inst) { c.loadTable(in, &c.s.IDTR) }
+
+// smsw stores the machine status word (CR0's low 16 bits; the 286's
+// unused bits read as ones).
+func smsw(c *CPU, in *decode.Inst) {
+	v := c.s.CR[0]
+	if c.model == cpu.Model286 {
+		v |= 0xFFF0
+	}
+	if !in.HasMem {
+		if in.OpSize == 4 {
+			c.s.Regs[in.RM()] = v
+		} else {
+			c.setRegv(in.RM(), v, 2)
+		}
+		return
+	}
+	c.wr16(seg(in), c.ea(in), uint16(v))
+}
+
+// lmsw loads PE, MP, EM and TS; it can set PE but never clear it.
+func lmsw(c *CPU, in *decode.Inst) {
+	c.requireCPL0()
+	v, _ := c.rm16(in)
+	cr0 := c.s.CR[0]
+	c.s.CR[0] = cr0&^0xE | uint32(v)&0xE | (cr0|uint32(v))&1
+}
+
+func clts(c *CPU, in *decode.Inst) {
+	c.requireCPL0()
+	c.s.CR[0] &^= cpu.CR0TS
+}
+
+// Protected-mode-only instructions raise #UD in real mode; their
+// protected-mode forms come with the i686 work and raise #UD until then.
+func pmOnly(c *CPU, in *decode.Inst) {
+	c.requireProtected()
+	c.raise(cpu.VecUD)
+}
+
+func movRdCd(c *CPU, in *decode.Inst) {
+	c.requireCPL0()
+	n := in.Reg()
+	if n == 1 || n > 4 || (n == 4 && c.model < cpu.ModelPentium) {
+		c.raise(cpu.VecUD)
+	}
+	c.s.Regs[in.RM()] = c.s.CR[n]
+}
+
+func movCdRd(c *CPU, in *decode.Inst) {
+	c.requireCPL0()
+	n := in.Reg()
+	if n == 1 || n > 4 || (n == 4 && c.model < cpu.ModelPentium) {
+		c.raise(cpu.VecUD)
+	}
+	v := c.s.Regs[in.RM()]
+	switch n {
+	case 0:
+		if v&cpu.CR0PG != 0 && v&cpu.CR0PE == 0 {
+			c.raiseCode(cpu.VecGP, 0)
+		}
+		v |= cpu.CR0ET
+	case 4:
+		if v&^cr4Supported != 0 {
+			c.raiseCode(cpu.VecGP, 0)
+		}
+	}
+	c.s.CR[n] = v
+}
+
+// cr4Supported are the CR4 bits this CPU implements (none of VME, PVI,
+// PSE, PGE… until the mmu and virtual-8086 work land: TSD and DE only).
+const cr4Supported = 1<<2 | 1<<3
+
+func movRdDd(c *CPU, in *decode.Inst) {
+	c.requireCPL0()
+	n := in.Reg()
+	if (n == 4 || n == 5) && c.s.CR[4]&(1<<3) != 0 {
+		c.raise(cpu.VecUD)
+	}
+	c.s.Regs[in.RM()] = c.s.DR[n]
+}
+
+func movDdRd(c *CPU, in *decode.Inst) {
+	c.requireCPL0()
+	n := in.Reg()
+	if (n == 4 || n == 5) && c.s.CR[4]&(1<<3) != 0 {
+		c.raise(cpu.VecUD)
+	}
+	c.s.DR[n] = c.s.Regs[in.RM()]
+}
+
+// Test registers (386/486 MOV TRn) read as zero and ignore writes.
+func movRdTd(c *CPU, in *decode.Inst) { c.requireCPL0(); c.s.Regs[in.RM()] = 0 }
+func movTdRd(c *CPU, in *decode.Inst) { c.requireCPL0() }
+
+func invd(c *CPU, in *decode.Inst)   { c.requireCPL0() }
+func invlpg(c *CPU, in *decode.Inst) {
+	c.requireCPL0()
+	if !in.HasMem {
+		c.raise(cpu.VecUD)
+	}
+}
+
+// CPUID vendor and feature bits: only what is implemented is claimed.
+const (
+	featTSC  = 1 << 4
+	featMSR  = 1 << 5
+	featCX8  = 1 << 8
+	featSEP  = 1 << 11
+	featCMOV = 1 << 15
+	featDE   = 1 << 2
+)
+
+func cpuid(c *CPU, in *decode.Inst) {
+	leaf := c.s.Regs[cpu.EAX]
+	var a, b, cx, d uint32
+	switch leaf {
+	case 0:
+		a = 2
+		b, d, cx = 0x756E6547, 0x49656E69, 0x6C65746E // "GenuineIntel"
+	case 1:
+		if c.model >= cpu.ModelP2 {
+			a = 0x0633 // family 6, model 3, stepping 3 (Klamath)
+			d = featDE | featTSC | featMSR | featCX8 | featSEP | featCMOV
+		} else {
+			a = 0x0543
+			d = featDE | featTSC | featMSR | featCX8
+		}
+	case 2:
+		if c.model >= cpu.ModelP2 {
+			a = 0x03020101 // TLB and cache descriptors of a Pentium II
+			d = 0x0C040843
+		}
+	}
+	c.s.Regs[cpu.EAX], c.s.Regs[cpu.EBX], c.s.Regs[cpu.ECX], c.s.Regs[cpu.EDX] = a, b, cx, d
+}
+
+// rdtsc returns the retired-cycle count (CR4.TSD restricts it to ring 0).
+func rdtsc(c *CPU, in *decode.Inst) {
+	if c.s.CR[4]&(1<<2) != 0 && c.cpl() != 0 {
+		c.raiseCode(cpu.VecGP, 0)
+	}
+	t := c.s.Cycles + c.tscOffset
+	c.s.Regs[cpu.EAX], c.s.Regs[cpu.EDX] = uint32(t), uint32(t>>32)
+}
+
+// MSR numbers the CPU implements.
+const (
+	msrTSC         = 0x10
+	msrSysenterCS  = 0x174
+	msrSysenterESP = 0x175
+	msrSysenterEIP = 0x176
+)
+
+func rdmsr(c *CPU, in *decode.Inst) {
+	c.requireCPL0()
+	var v uint64
+	switch n := c.s.Regs[cpu.ECX]; n {
+	case msrTSC:
+		v = c.s.Cycles + c.tscOffset
+	case msrSysenterCS, msrSysenterESP, msrSysenterEIP:
+		if c.model < cpu.ModelP2 {
+			c.raiseCode(cpu.VecGP, 0)
+		}
+		v = uint64(c.sysenter[n-msrSysenterCS])
+	default:
+		c.raiseCode(cpu.VecGP, 0)
+	}
+	c.s.Regs[cpu.EAX], c.s.Regs[cpu.EDX] = uint32(v), uint32(v>>32)
+}
+
+func wrmsr(c *CPU, in *decode.Inst) {
+	c.requireCPL0()
+	v := uint64(c.s.Regs[cpu.EDX])<<32 | uint64(c.s.Regs[cpu.EAX])
+	switch n := c.s.Regs[cpu.ECX]; n {
+	case msrTSC:
+		c.tscOffset = v - c.s.Cycles
+	case msrSysenterCS, msrSysenterESP, msrSysenterEIP:
+		if c.model < cpu.ModelP2 {
+			c.raiseCode(cpu.VecGP, 0)
+		}
+		c.sysenter[n-msrSysenterCS] = uint32(v)
+	default:
+		c.raiseCode(cpu.VecGP, 0)
+	}
+}
+
+// rdpmc: the performance counters are not modelled; counter 0 and 1 read
+// as zero, others fault.
+func rdpmc(c *CPU, in *decode.Inst) {
+	if c.s.CR[4]&(1<<8) == 0 && c.cpl() != 0 {
+		c.raiseCode(cpu.VecGP, 0)
+	}
+	if c.s.Regs[cpu.ECX] > 1 {
+		c.raiseCode(cpu.VecGP, 0)
+	}
+	c.s.Regs[cpu.EAX], c.s.Regs[cpu.EDX] = 0, 0
+}
+
+// flatSeg is a flat 4 GiB segment cache as SYSENTER/SYSEXIT load it.
+func flatSeg(sel uint16, code bool, dpl uint16) cpu.Segment {
+	a := cpu.AttrP | cpu.AttrS | cpu.AttrDB | cpu.AttrG | cpu.AttrAccessed | cpu.AttrWritable | dpl<<5
+	if code {
+		a |= cpu.AttrCode
+	}
+	return cpu.Segment{Selector: sel, Base: 0, Limit: 0xFFFFFFFF, Attr: a}
+}
+
+func sysenter(c *CPU, in *decode.Inst) {
+	cs := uint16(c.sysenter[0])
+	if !c.protectedMode() || cs&^3 == 0 {
+		c.raiseCode(cpu.VecGP, 0)
+	}
+	c.s.EFlags &^= cpu.FlagVM | cpu.FlagIF | cpu.FlagRF
+	c.s.Seg[cpu.CS] = flatSeg(cs&^3, true, 0)
+	c.s.Seg[cpu.SS] = flatSeg((cs&^3)+8, false, 0)
+	c.s.Regs[cpu.ESP] = c.sysenter[1]
+	c.s.EIP = c.sysenter[2]
+}
+
+func sysexit(c *CPU, in *decode.Inst) {
+	cs := uint16(c.sysenter[0])
+	if !c.protectedMode() || cs&^3 == 0 || c.cpl() != 0 {
+		c.raiseCode(cpu.VecGP, 0)
+	}
+	c.s.Seg[cpu.CS] = flatSeg((cs&^3)+16|3, true, 3)
+	c.s.Seg[cpu.SS] = flatSeg((cs&^3)+24|3, false, 3)
+	c.s.Regs[cpu.ESP] = c.s.Regs[cpu.ECX]
+	c.s.EIP = c.s.Regs[cpu.EDX]
+}
