@@ -34,6 +34,9 @@ type CPU struct {
 	repRestart bool
 	// repLast is F2 or F3, whichever REP prefix came last.
 	repLast uint8
+	// strFaultDec is how far a fault in the current 286 REP string
+	// iteration lowers CX (it depends on which access faulted).
+	strFaultDec int
 
 	tscOffset uint64    // TSC = Cycles + tscOffset (WRMSR 10h moves it)
 	sysenter  [3]uint32 // SYSENTER_CS, _ESP, _EIP MSRs

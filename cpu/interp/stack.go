@@ -153,11 +153,14 @@ func enter(c *CPU, in *decode.Inst) {
 	c.setSP(c.sp() - size)
 }
 
+// leave reads the saved frame pointer at [eBP] before it changes eSP, so a
+// fault leaves both registers as they were.
 func leave(c *CPU, in *decode.Inst) {
-	if c.stack32() {
-		c.s.Regs[cpu.ESP] = c.s.Regs[cpu.EBP]
-	} else {
-		c.setRegv(cpu.ESP, c.s.Regs[cpu.EBP], 2)
+	bp := c.s.Regs[cpu.EBP]
+	if !c.stack32() {
+		bp &= 0xFFFF
 	}
-	c.setRegv(cpu.EBP, c.pop(in.OpSize), in.OpSize)
+	v := c.rdv(cpu.SS, bp, in.OpSize)
+	c.setSP(bp + uint32(in.OpSize))
+	c.setRegv(cpu.EBP, v, in.OpSize)
 }

@@ -77,6 +77,7 @@ func (c *CPU) src(in *decode.Inst, n uint8, step uint32) uint32 {
 	if c.model == cpu.Model286 {
 		// The 286 advances the index register before its limit check
 		// faults, so a fault leaves SI already stepped (measured).
+		c.strFaultDec = 1
 		defer c.stepOnFault(cpu.ESI, in, step)
 	}
 	v := c.rdElem(srcSeg(in), c.index(cpu.ESI, in), n)
@@ -87,6 +88,10 @@ func (c *CPU) src(in *decode.Inst, n uint8, step uint32) uint32 {
 // dstRead reads the element at ES:DI and advances DI.
 func (c *CPU) dstRead(in *decode.Inst, n uint8, step uint32) uint32 {
 	if c.model == cpu.Model286 {
+		c.strFaultDec = 1
+		if in.Opcode&^1 == 0xA6 { // CMPS reads ES:DI first
+			c.strFaultDec = 0
+		}
 		defer c.stepOnFault(cpu.EDI, in, step)
 	}
 	v := c.rdElem(cpu.ES, c.index(cpu.EDI, in), n)
@@ -97,6 +102,7 @@ func (c *CPU) dstRead(in *decode.Inst, n uint8, step uint32) uint32 {
 // dstWrite writes the element at ES:DI and advances DI.
 func (c *CPU) dstWrite(in *decode.Inst, n uint8, step uint32, v uint32) {
 	if c.model == cpu.Model286 {
+		c.strFaultDec = 2
 		defer c.stepOnFault(cpu.EDI, in, step)
 	}
 	c.wrElem(cpu.ES, c.index(cpu.EDI, in), v, n)
@@ -123,8 +129,9 @@ func movs(c *CPU, in *decode.Inst, step uint32) bool {
 
 func cmps(c *CPU, in *decode.Inst, step uint32) bool {
 	n := elemSize(in)
-	a := c.src(in, n, step)
+	// ES:DI is read first: a fault on it leaves SI untouched (286).
 	b := c.dstRead(in, n, step)
+	a := c.src(in, n, step)
 	c.sub(a, b, 0, uint(n)*8)
 	return c.repContinues(in)
 }
@@ -158,9 +165,6 @@ func ins(c *CPU, in *decode.Inst, step uint32) bool {
 	c.checkIO(port, n)
 	// The write is probed first so a faulting store does not lose the
 	// port read's side effect ordering on the 286+ (limit check first).
-	if c.model >= cpu.Model286 {
-		c.checkLimit(cpu.ES, c.index(cpu.EDI, in), uint32(n))
-	}
 	c.dstWrite(in, n, step, c.env.Bus.In(port, int(n)))
 	return true
 }
@@ -191,6 +195,23 @@ func (c *CPU) stringInst(in *decode.Inst, op strOp) {
 		return
 	}
 	c.repLast = lastRepPrefix(c, in)
+	if c.model == cpu.Model286 {
+		// A REP loop on the 286 that faults leaves CX lower than before
+		// the faulting iteration: by two for a fault on the store, by one
+		// on the load, and unchanged when CMPS faults on its first load
+		// (measured on hardware).
+		c.strFaultDec = 0
+		defer func() {
+			if e := recover(); e != nil {
+				if _, ok := e.(fault); ok {
+					for i := 0; i < c.strFaultDec; i++ {
+						c.loopCount(in)
+					}
+				}
+				panic(e)
+			}
+		}()
+	}
 	for {
 		if c.s.Regs[cpu.ECX]&c.adMask(in) == 0 {
 			return

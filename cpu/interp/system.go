@@ -251,7 +251,7 @@ func movDdRd(c *CPU, in *decode.Inst) {
 func movRdTd(c *CPU, in *decode.Inst) { c.requireCPL0(); c.s.Regs[in.RM()] = 0 }
 func movTdRd(c *CPU, in *decode.Inst) { c.requireCPL0() }
 
-func invd(c *CPU, in *decode.Inst)   { c.requireCPL0() }
+func invd(c *CPU, in *decode.Inst) { c.requireCPL0() }
 func invlpg(c *CPU, in *decode.Inst) {
 	c.requireCPL0()
 	if !in.HasMem {
