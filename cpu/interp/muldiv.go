@@ -224,16 +224,20 @@ func das(c *CPU, in *decode.Inst) {
 	al := uint8(c.s.Regs[cpu.EAX])
 	oldAL, oldCF, af := al, c.flag(cpu.FlagCF), c.flag(cpu.FlagAF)
 	cf := false
+	hi := uint8(0x99)
+	if c.model < cpu.Model286 && af {
+		// The 8086 compares against 9Fh when AF was set on entry, and
+		// its first adjustment does not borrow into CF.
+		hi = 0x9F
+	}
 	if al&0xF > 9 || af {
-		cf = oldCF || al < 6
+		if c.model >= cpu.Model286 {
+			cf = oldCF || al < 6
+		}
 		al -= 6
 		af = true
 	} else {
 		af = false
-	}
-	hi := uint8(0x99)
-	if c.model < cpu.Model286 && af {
-		hi = 0x9F
 	}
 	if oldAL > hi || oldCF {
 		al -= 0x60
