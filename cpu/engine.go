@@ -18,6 +18,13 @@ type Bus interface {
 	RAMPage(addr uint32, write bool) []byte
 }
 
+// MapVersioner is implemented by a Bus whose memory map can change: the
+// counter it returns moves on every change, so engines that cache host
+// pages (RAMPage results) know when to drop them.
+type MapVersioner interface {
+	MapGeneration() *atomic.Uint64
+}
+
 // Interrupts is the CPU's INTR pin and INTA cycle (pic.Controller).
 type Interrupts interface {
 	Pending() bool // INTR asserted

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"sync/atomic"
 
 	"ringzero/cpu"
 	"ringzero/cpu/decode"
@@ -19,15 +20,26 @@ type CPU struct {
 	// 8086/186, 24 on the 286, 32 on the 386+.
 	addrMask uint32
 
-	// Per-instruction context.
+	// Per-instruction context: cur points at the decoded instruction,
+	// in the instruction cache or in inst (slow path).
+	cur      *decode.Inst
 	inst     decode.Inst
+	icache   *[icacheSize]icacheEntry
 	startEIP uint32 // EIP of the current instruction's first byte
 	// remaining counts the cycles left in the current slice; REP string
 	// loops spend it per iteration.
 	remaining uint64
 
 	fetchBuf [64]byte
-	stats    cpu.Stats
+
+	// Host-page caches (see mem.go): page numbers and pages of the last
+	// data read, data write and code fetch, valid for map generation
+	// seenGen of gen (nil: the bus is not versioned, no caching).
+	gen                    *atomic.Uint64
+	seenGen                uint64
+	rdNum, wrNum, codeNum  uint32
+	rdPage, wrPage, codePg []byte
+	stats                  cpu.Stats
 
 	// repRestart is set when a REP string instruction stopped between
 	// iterations with EIP at its first byte.
@@ -50,7 +62,13 @@ type CPU struct {
 // New returns an interp engine for model m in environment env, reset to
 // the model's power-on state.
 func New(m cpu.Model, env cpu.Env) *CPU {
-	c := &CPU{env: env, model: m}
+	c := &CPU{env: env, model: m, icache: new([icacheSize]icacheEntry)}
+	c.cur = &c.inst
+	c.rdNum, c.wrNum, c.codeNum = noPage, noPage, noPage
+	if v, ok := env.Bus.(cpu.MapVersioner); ok {
+		c.gen = v.MapGeneration()
+		c.seenGen = c.gen.Load()
+	}
 	switch {
 	case m < cpu.Model286:
 		c.addrMask = 0xFFFFF
@@ -202,7 +220,7 @@ func (c *CPU) takeInterrupt(vec uint8) {
 	c.startEIP = c.s.EIP
 	ret := c.s.EIP
 	if c.repRestart && c.model < cpu.Model286 {
-		ret = (ret + uint32(c.inst.LastPrefix)) & 0xFFFF
+		ret = (ret + uint32(c.cur.LastPrefix)) & 0xFFFF
 	}
 	c.repRestart = false
 	if vec == cpu.VecNMI && c.env.NMI != nil {
@@ -214,17 +232,19 @@ func (c *CPU) takeInterrupt(vec uint8) {
 // step fetches, decodes and executes one instruction (or a batch of REP
 // iterations), retiring at least one cycle.
 func (c *CPU) step() {
+	c.syncPages()
 	c.startEIP = c.s.EIP
 	c.repRestart = false
 	c.fetchDecode()
 	c.remaining--
 	c.s.Cycles++
-	next := c.s.EIP + uint32(c.inst.Len)
+	in := c.cur
+	next := c.s.EIP + uint32(in.Len)
 	if !c.code32() {
 		next &= 0xFFFF
 	}
 	c.s.EIP = next
-	handlers[c.inst.Op](c, &c.inst)
+	handlers[in.Op](c, in)
 }
 
 // code32 reports a 32-bit code segment (CS.D in protected mode).
@@ -232,10 +252,25 @@ func (c *CPU) code32() bool {
 	return c.model >= cpu.Model386 && c.protectedMode() && c.s.Seg[cpu.CS].Attr&cpu.AttrDB != 0
 }
 
-// fetchDecode decodes the instruction at CS:EIP into c.inst.
+// icacheSize is the number of entries of the decoded-instruction cache
+// (direct mapped by physical address).
+const icacheSize = 4096
+
+// icacheEntry is one decoded instruction with the bytes it was decoded
+// from; a hit compares the bytes again, so code that modifies itself (by
+// CPU stores, DMA or anything else) is always decoded afresh.
+type icacheEntry struct {
+	phys  uint32
+	mode  uint8 // 0: empty; 1: 16-bit code; 2: 32-bit code
+	bytes [15]byte
+	inst  decode.Inst
+}
+
+// fetchDecode decodes the instruction at CS:EIP and points c.cur at it.
 func (c *CPU) fetchDecode() {
 	cs := &c.s.Seg[cpu.CS]
-	mode := decode.Mode{Model: c.model, Code32: c.code32()}
+	code32 := c.code32()
+	mode := decode.Mode{Model: c.model, Code32: code32}
 	eip := c.s.EIP
 	// Fast path: the bytes lie in one RAM page and inside the segment.
 	lin := cs.Base + eip
@@ -245,16 +280,38 @@ func (c *CPU) fetchDecode() {
 		limitOK = eip+15 <= 0xFFFF
 	}
 	if off <= 0x1000-15 && limitOK {
-		if page := c.env.Bus.RAMPage(lin&c.addrMask, false); page != nil {
-			err := decode.DecodeInto(&c.inst, page[off:off+15], mode)
+		phys := lin & c.addrMask
+		if phys>>12 != c.codeNum || c.gen == nil {
+			c.codePg = c.env.Bus.RAMPage(phys&^0xFFF, false)
+			c.codeNum = phys >> 12
+		}
+		if page := c.codePg; page != nil {
+			key := uint8(1)
+			if code32 {
+				key = 2
+			}
+			e := &c.icache[(phys^phys>>12)&(icacheSize-1)]
+			if e.phys == phys && e.mode == key {
+				n := e.inst.Len
+				if string(e.bytes[:n]) == string(page[off:off+uint32(n)]) {
+					c.cur = &e.inst
+					return
+				}
+			}
+			err := decode.DecodeInto(&e.inst, page[off:off+15], mode)
 			if err == nil {
+				e.phys, e.mode = phys, key
+				copy(e.bytes[:], page[off:off+15])
+				c.cur = &e.inst
 				return
 			}
+			e.mode = 0
 			if err == decode.ErrTooLong {
 				c.raiseCode(cpu.VecGP, 0)
 			}
 		}
 	}
+	c.cur = &c.inst
 	// Slow path: byte by byte, with 16-bit IP wrap on the 8086/186 and
 	// segment-limit checks on the 286+.
 	n := 15

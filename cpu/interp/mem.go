@@ -1,9 +1,74 @@
 package interp
 
 import (
+	"encoding/binary"
+
 	"ringzero/cpu"
 	"ringzero/cpu/decode"
 )
+
+// Host-page caches. When the bus versions its memory map
+// (cpu.MapVersioner), the CPU keeps the host page of its last data read,
+// data write and code fetch, and drops them when the map changes. Without
+// a versioned bus every access goes through the bus.
+
+const noPage = ^uint32(0)
+
+// syncPages drops the cached pages if the memory map changed.
+func (c *CPU) syncPages() {
+	if c.gen == nil {
+		return
+	}
+	if g := c.gen.Load(); g != c.seenGen {
+		c.seenGen = g
+		c.rdNum, c.wrNum, c.codeNum = noPage, noPage, noPage
+	}
+}
+
+// readPhys reads size bytes at physical address a.
+func (c *CPU) readPhys(a uint32, size int) uint32 {
+	off := a & 0xFFF
+	if c.gen != nil && off+uint32(size) <= 0x1000 {
+		if a>>12 != c.rdNum {
+			c.rdPage = c.env.Bus.RAMPage(a&^0xFFF, false)
+			c.rdNum = a >> 12
+		}
+		if p := c.rdPage; p != nil {
+			switch size {
+			case 1:
+				return uint32(p[off])
+			case 2:
+				return uint32(binary.LittleEndian.Uint16(p[off:]))
+			default:
+				return binary.LittleEndian.Uint32(p[off:])
+			}
+		}
+	}
+	return c.env.Bus.Read(a, size)
+}
+
+// writePhys writes size bytes at physical address a.
+func (c *CPU) writePhys(a uint32, size int, v uint32) {
+	off := a & 0xFFF
+	if c.gen != nil && off+uint32(size) <= 0x1000 {
+		if a>>12 != c.wrNum {
+			c.wrPage = c.env.Bus.RAMPage(a&^0xFFF, true)
+			c.wrNum = a >> 12
+		}
+		if p := c.wrPage; p != nil {
+			switch size {
+			case 1:
+				p[off] = uint8(v)
+			case 2:
+				binary.LittleEndian.PutUint16(p[off:], uint16(v))
+			default:
+				binary.LittleEndian.PutUint32(p[off:], v)
+			}
+			return
+		}
+	}
+	c.env.Bus.Write(a, size, v)
+}
 
 // Segmented memory access. Real mode on the 8086/186 wraps offsets at
 // 64 KiB byte by byte; the 286 and later check the cached segment limit
@@ -42,47 +107,47 @@ func (c *CPU) rd8(seg int, off uint32) uint8 {
 	if c.model >= cpu.Model286 {
 		c.checkLimit(seg, off, 1)
 	}
-	return uint8(c.env.Bus.Read(c.phys(c.s.Seg[seg].Base+off), 1))
+	return uint8(c.readPhys(c.phys(c.s.Seg[seg].Base+off), 1))
 }
 
 func (c *CPU) wr8(seg int, off uint32, v uint8) {
 	if c.model >= cpu.Model286 {
 		c.checkLimit(seg, off, 1)
 	}
-	c.env.Bus.Write(c.phys(c.s.Seg[seg].Base+off), 1, uint32(v))
+	c.writePhys(c.phys(c.s.Seg[seg].Base+off), 1, uint32(v))
 }
 
 func (c *CPU) rd16(seg int, off uint32) uint16 {
 	if c.model < cpu.Model286 {
 		// Two byte cycles; the offset wraps inside the segment.
 		base := c.s.Seg[seg].Base
-		lo := c.env.Bus.Read(c.phys(base+(off&0xFFFF)), 1)
-		hi := c.env.Bus.Read(c.phys(base+((off+1)&0xFFFF)), 1)
+		lo := c.readPhys(c.phys(base+(off&0xFFFF)), 1)
+		hi := c.readPhys(c.phys(base+((off+1)&0xFFFF)), 1)
 		return uint16(lo | hi<<8)
 	}
 	c.checkLimit(seg, off, 2)
-	return uint16(c.env.Bus.Read(c.phys(c.s.Seg[seg].Base+off), 2))
+	return uint16(c.readPhys(c.phys(c.s.Seg[seg].Base+off), 2))
 }
 
 func (c *CPU) wr16(seg int, off uint32, v uint16) {
 	if c.model < cpu.Model286 {
 		base := c.s.Seg[seg].Base
-		c.env.Bus.Write(c.phys(base+(off&0xFFFF)), 1, uint32(v&0xFF))
-		c.env.Bus.Write(c.phys(base+((off+1)&0xFFFF)), 1, uint32(v>>8))
+		c.writePhys(c.phys(base+(off&0xFFFF)), 1, uint32(v&0xFF))
+		c.writePhys(c.phys(base+((off+1)&0xFFFF)), 1, uint32(v>>8))
 		return
 	}
 	c.checkLimit(seg, off, 2)
-	c.env.Bus.Write(c.phys(c.s.Seg[seg].Base+off), 2, uint32(v))
+	c.writePhys(c.phys(c.s.Seg[seg].Base+off), 2, uint32(v))
 }
 
 func (c *CPU) rd32(seg int, off uint32) uint32 {
 	c.checkLimit(seg, off, 4)
-	return c.env.Bus.Read(c.phys(c.s.Seg[seg].Base+off), 4)
+	return c.readPhys(c.phys(c.s.Seg[seg].Base+off), 4)
 }
 
 func (c *CPU) wr32(seg int, off uint32, v uint32) {
 	c.checkLimit(seg, off, 4)
-	c.env.Bus.Write(c.phys(c.s.Seg[seg].Base+off), 4, v)
+	c.writePhys(c.phys(c.s.Seg[seg].Base+off), 4, v)
 }
 
 // rdv/wrv access 2 or 4 bytes by operand size.

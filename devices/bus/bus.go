@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync/atomic"
 )
 
 // PortHandler serves a range of I/O ports; off is relative to the range.
@@ -74,6 +75,9 @@ type Bus struct {
 	mmio      []*mmioRange  // sorted by base
 	dir       [1024]*[1024]page
 	a20Mask   uint32
+	// gen counts changes to the memory map (RAM, ROM, MMIO, A20) so
+	// engines can cache host pages and drop them when it moves.
+	gen atomic.Uint64
 
 	// UnmappedReads and UnmappedWrites count accesses that hit nothing.
 	UnmappedReads, UnmappedWrites uint64
@@ -91,12 +95,17 @@ func New() *Bus {
 // SetA20 enables or disables address line 20. When disabled, bit 20 of
 // every physical address reads as zero (the 8086 1 MiB wrap-around).
 func (b *Bus) SetA20(on bool) {
+	b.gen.Add(1)
 	if on {
 		b.a20Mask = 0xFFFFFFFF
 	} else {
 		b.a20Mask = 0xFFEFFFFF
 	}
 }
+
+// MapGeneration returns the counter that changes whenever the memory
+// map does (it implements cpu.MapVersioner).
+func (b *Bus) MapGeneration() *atomic.Uint64 { return &b.gen }
 
 // A20 reports whether address line 20 is enabled.
 func (b *Bus) A20() bool { return b.a20Mask&(1<<20) != 0 }
@@ -175,6 +184,7 @@ func (b *Bus) MapMMIO(base, n uint32, name string, h MMIOHandler, s Sizes) error
 	for a := uint64(base); a < uint64(base)+uint64(n); a += PageSize {
 		b.pageFor(uint32(a)).mmio = r
 	}
+	b.gen.Add(1)
 	b.mmio = append(b.mmio, r)
 	sort.Slice(b.mmio, func(i, j int) bool { return b.mmio[i].base < b.mmio[j].base })
 	return nil
@@ -195,6 +205,7 @@ func (b *Bus) MapRAM(base uint32, mem []byte, readOnly bool) error {
 			return fmt.Errorf("%w: RAM %#x+%#x at %#x", ErrOverlap, base, len(mem), base+uint32(off))
 		}
 	}
+	b.gen.Add(1)
 	for off := 0; off < len(mem); off += PageSize {
 		p := b.pageFor(base + uint32(off))
 		p.mem = mem[off : off+PageSize : off+PageSize]
@@ -206,6 +217,7 @@ func (b *Bus) MapRAM(base uint32, mem []byte, readOnly bool) error {
 // Unmap removes whatever RAM, ROM or MMIO is mapped in base..base+n-1
 // (page-aligned); used for remappable windows such as the PAM registers.
 func (b *Bus) Unmap(base, n uint32) {
+	b.gen.Add(1)
 	for a := uint64(base); a < uint64(base)+uint64(n); a += PageSize {
 		if p := b.pageOf(uint32(a)); p != nil {
 			*p = page{}
