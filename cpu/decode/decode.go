@@ -22,10 +22,13 @@ const NoReg = 0xFF
 // Inst is one decoded instruction. It is a plain value: no pointers, so a
 // translator can cache it keyed by address and mode.
 type Inst struct {
-	Op       Op     // the table row; selects the handler
-	Opcode   uint16 // 0x00-0xFF, or 0x0F00|b for the 0F map
-	Len      uint8  // total length in bytes, prefixes included
-	Prefixes uint8  // Pfx* bits
+	Op     Op     // the table row; selects the handler
+	Opcode uint16 // 0x00-0xFF, or 0x0F00|b for the 0F map
+	// Len is the total length in bytes, prefixes included. For Invalid it
+	// covers the prefixes, the opcode byte(s) and, in a group, the ModRM
+	// and displacement: enough to report the #UD, not to skip over it.
+	Len      uint8
+	Prefixes uint8 // Pfx* bits
 	// LastPrefix is the offset of the last prefix byte (0 if none): the
 	// 8086 resumes an interrupted REP string instruction there.
 	LastPrefix uint8
@@ -68,8 +71,13 @@ func (in *Inst) SegOf() uint8 {
 // Mode is the decoding context.
 type Mode struct {
 	Model  cpu.Model
-	Code32 bool // CS.D: default operand and address size 32
+	Code32 bool // CS.D: default operand and address size 32 (386 and later; ignored before)
 }
+
+// maxLen caps decoding on the models without a length limit (8086/186):
+// an instruction of more than 255 bytes (all but the last prefixes) gives
+// ErrTooLong there, since Inst.Len is a byte.
+const maxLen = 255
 
 // Decoder errors. Anything else decodes to some Op (Invalid raises #UD).
 var (
@@ -77,6 +85,7 @@ var (
 	// fetches more (which may fault) and decodes again.
 	ErrTruncated = errors.New("decode: instruction truncated")
 	// ErrTooLong: the instruction exceeds the model's length limit (#GP).
+	// On the 8086/186, which have no limit, it means more than 255 bytes.
 	ErrTooLong = errors.New("decode: instruction too long")
 )
 
@@ -99,15 +108,22 @@ func Decode(b []byte, m Mode) (Inst, error) {
 // DecodeInto is Decode writing into *in (no copy on the hot path).
 func DecodeInto(in *Inst, b []byte, m Mode) error {
 	*in = Inst{OpSize: 2, AdSize: 2, DefSeg: cpu.DS, Base: NoReg, Index: NoReg}
-	if m.Code32 {
-		in.OpSize, in.AdSize = 4, 4
-	}
 	model := m.Model
 	if model > cpu.ModelP2 {
 		model = cpu.ModelP2
 	}
+	// Only the 386 and later have 32-bit code segments.
+	code32 := m.Code32 && model >= cpu.Model386
+	if code32 {
+		in.OpSize, in.AdSize = 4, 4
+	}
 	t := tables[model]
-	d := reader{b: b, limit: model.MaxInstLen()}
+	limit := model.MaxInstLen()
+	if limit == 0 {
+		// The 8086/186 have no limit, but Len and LastPrefix are bytes.
+		limit = maxLen
+	}
+	d := reader{b: b, limit: limit}
 	var s *slot
 	for {
 		c, err := d.next()
@@ -130,13 +146,13 @@ func DecodeInto(in *Inst, b []byte, m Mode) error {
 		case 0x66:
 			in.Prefixes |= PfxOpSize
 			in.OpSize = 4
-			if m.Code32 {
+			if code32 {
 				in.OpSize = 2
 			}
 		case 0x67:
 			in.Prefixes |= PfxAdSize
 			in.AdSize = 4
-			if m.Code32 {
+			if code32 {
 				in.AdSize = 2
 			}
 		case 0xF0, 0xF1:
@@ -192,11 +208,11 @@ func DecodeInto(in *Inst, b []byte, m Mode) error {
 type reader struct {
 	b     []byte
 	p     int
-	limit int // 0: none
+	limit int // longest instruction allowed
 }
 
 func (d *reader) next() (byte, error) {
-	if d.limit > 0 && d.p >= d.limit {
+	if d.p >= d.limit {
 		return 0, ErrTooLong
 	}
 	if d.p >= len(d.b) {

@@ -7,4 +7,11 @@
 //
 // Decoded instructions (Inst) are plain values with no pointers into guest
 // memory, so a translator can cache them.
+//
+// Tests: testdata/decode.txt holds golden decodings (prefix orderings,
+// addressing forms, model aliases, length limits); TestDecodeAgreesWithX86asm
+// cross-checks every one-byte and 0F opcode x ModRM x prefix set against
+// golang.org/x/arch/x86/x86asm, with each known disagreement listed and
+// explained in xcheck_test.go; FuzzDecode checks the decoder's invariants
+// on arbitrary bytes for every model.
 package decode

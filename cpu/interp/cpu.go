@@ -244,6 +244,12 @@ func (c *CPU) step() {
 		next &= 0xFFFF
 	}
 	c.s.EIP = next
+	if in.Prefixes&decode.PfxLock != 0 && c.model >= cpu.Model386 &&
+		(in.Op.Info().Flags&decode.FlagLock == 0 || !in.HasMem) {
+		// The 386 and later reject LOCK on anything but a read-modify-
+		// write instruction with a memory destination.
+		c.raise(cpu.VecUD)
+	}
 	handlers[in.Op](c, in)
 }
 

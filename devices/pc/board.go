@@ -1,0 +1,287 @@
+package pc
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"ringzero/cpu"
+	"ringzero/cpu/interp"
+	"ringzero/devices/ata"
+	"ringzero/devices/bus"
+	"ringzero/devices/clock"
+	"ringzero/devices/cmos"
+	"ringzero/devices/debugport"
+	"ringzero/devices/disk"
+	"ringzero/devices/dma"
+	"ringzero/devices/floppy"
+	"ringzero/devices/i8042"
+	"ringzero/devices/pic"
+	"ringzero/devices/pit"
+	"ringzero/devices/uart"
+	"ringzero/devices/vga"
+)
+
+// Config describes the machine to build.
+type Config struct {
+	Model    cpu.Model
+	MemBytes uint64 // RAM size; at least 1 MiB... any multiple of 4 KiB from 64 KiB
+	BIOS     []byte // 64, 128 or 256 KiB
+	Engine   string // interp, auto (jit, trap, bt, kvm: later)
+
+	Floppy    [2]*disk.Image // A:, B:
+	HardDisks [4]*disk.Image // hda-hdd: primary master/slave, secondary master/slave
+	// Boot is QEMU's -boot order: letters a (floppy), c (first hard
+	// disk), d (CD-ROM). Empty: "cad"-like default (floppy if present,
+	// then disk).
+	Boot string
+
+	Serial   [2]io.Writer // COM1, COM2 output; nil: discarded
+	DebugCon io.Writer    // port 0xE9; nil: discarded
+	// DebugExit maps an isa-debug-exit device; nil: none.
+	DebugExit *debugport.Config
+	RTCStart  time.Time // RTC time at power-on
+	NoReboot  bool      // a reset ends the run (status 0; triple fault 4)
+}
+
+// Machine is one PC.
+type Machine struct {
+	cfg   Config
+	Bus   *bus.Bus
+	Clock *clock.Clock
+	CPU   cpu.Engine
+	RAM   []byte
+
+	PIC    *pic.Controller
+	PIT    *pit.Timer
+	RTC    *cmos.RTC
+	KBC    *i8042.Controller
+	PortA  *i8042.PortA
+	A20    *i8042.A20Gate
+	VGA    *vga.Adapter
+	COM    [2]*uart.Port
+	DMA    *dma.Controller
+	FDC    *floppy.Controller
+	IDE    [2]*ata.Channel
+	Debug  *debugport.Console
+	POST   *debugport.POST
+	Exit   *debugport.Exit
+	PM     *debugport.PowerManagement
+	stop   cpu.StopFlag
+	status int // exit status requested by a device
+
+	resetPending bool
+	resets       int
+}
+
+// Errors from New.
+var (
+	ErrBIOSSize = errors.New("pc: BIOS image must be 64, 128 or 256 KiB")
+	ErrMemSize  = errors.New("pc: memory size must be a multiple of 4 KiB between 1 MiB and 3.5 GiB")
+)
+
+const maxMem = 3584 << 20
+
+// New builds a machine from cfg.
+func New(cfg Config) (*Machine, error) {
+	switch len(cfg.BIOS) {
+	case 64 << 10, 128 << 10, 256 << 10:
+	default:
+		return nil, ErrBIOSSize
+	}
+	if cfg.MemBytes < 1<<20 || cfg.MemBytes > maxMem || cfg.MemBytes%bus.PageSize != 0 {
+		return nil, ErrMemSize
+	}
+	if cfg.RTCStart.IsZero() {
+		cfg.RTCStart = time.Now()
+	}
+	m := &Machine{cfg: cfg, Bus: bus.New(), Clock: clock.New(clock.DefaultHz)}
+	if err := m.wire(); err != nil {
+		return nil, err
+	}
+	eng, err := newEngine(cfg.Engine, cfg.Model, cpu.Env{Bus: m.Bus, Intr: m.PIC, Clock: m.Clock, Stop: &m.stop})
+	if err != nil {
+		return nil, err
+	}
+	m.CPU = eng
+	m.setupCMOS()
+	return m, nil
+}
+
+// Engines lists the -engine names; the ones not built yet are refused.
+var Engines = []string{"auto", "interp", "jit", "trap", "bt", "kvm"}
+
+func newEngine(name string, model cpu.Model, env cpu.Env) (cpu.Engine, error) {
+	switch name {
+	case "", "auto", "interp":
+		return interp.New(model, env), nil
+	case "jit", "trap", "bt", "kvm":
+		return nil, fmt.Errorf("pc: engine %q is not built yet (use interp)", name)
+	}
+	return nil, fmt.Errorf("pc: unknown engine %q (one of %v)", name, Engines)
+}
+
+// wire creates every device and maps it. The only wiring site.
+func (m *Machine) wire() error {
+	b, clk := m.Bus, m.Clock
+	cfg := &m.cfg
+	var errs []error
+	must := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	ports := func(base uint16, n uint32, name string, h bus.PortHandler, s bus.Sizes) {
+		must(b.MapPorts(base, n, name, h, s))
+	}
+
+	// Memory.
+	m.RAM = make([]byte, cfg.MemBytes)
+	low := min(uint64(len(m.RAM)), 0xA0000)
+	must(b.MapRAM(0, m.RAM[:low], false))
+	if len(m.RAM) > 0x100000 {
+		must(b.MapRAM(0x100000, m.RAM[0x100000:], false))
+	}
+	rom := append([]byte(nil), cfg.BIOS...)
+	must(b.MapRAM(uint32(0x100000000-uint64(len(rom))), rom, true))
+	lowROM := rom
+	if len(lowROM) > 128<<10 {
+		lowROM = lowROM[len(lowROM)-128<<10:]
+	}
+	must(b.MapRAM(uint32(0x100000-len(lowROM)), lowROM, true))
+	// The 286's 24-bit bus sees its reset vector just below 16 MiB.
+	if cfg.MemBytes <= uint64(0x1000000-len(rom)) {
+		must(b.MapRAM(uint32(0x1000000-len(rom)), rom, true))
+	}
+
+	// Interrupt controllers: the PIC pair drives the CPU's INTR.
+	m.PIC = pic.New()
+	ports(pic.MasterBase, pic.Ports, "pic1", m.PIC.MasterPorts(), bus.Size8)
+	ports(pic.SlaveBase, pic.Ports, "pic2", m.PIC.SlavePorts(), bus.Size8)
+	ports(pic.ELCRBase, pic.Ports, "elcr", m.PIC.ELCRPorts(), bus.Size8)
+	irqLine := m.PIC.IRQ
+
+	// Timer and system control port B.
+	m.PIT = pit.New(clk, irqLine(pit.IRQ))
+	ports(pit.Base, pit.Ports, "pit", m.PIT, bus.Size8)
+	ports(pit.SystemControlPort, 1, "port61", m.PIT.SystemControl(), bus.Size8)
+
+	// RTC and CMOS.
+	m.RTC = cmos.New(clk, irqLine(cmos.IRQ), cfg.RTCStart)
+	ports(cmos.Base, 2, "cmos", m.RTC, bus.Size8)
+
+	// Keyboard controller, port 92 and the A20 gate they share.
+	m.A20 = i8042.NewA20Gate(b.SetA20)
+	m.KBC = i8042.New(i8042.Config{
+		KeyboardLine: irqLine(1),
+		MouseLine:    irqLine(12),
+		OnReset:      m.requestReset,
+		OnA20:        m.A20.Controller,
+	})
+	ports(0x60, 1, "kbd-data", m.KBC.Data(), bus.Size8)
+	ports(0x64, 1, "kbd-cmd", m.KBC.Command(), bus.Size8)
+	m.PortA = i8042.NewPortA(m.A20.PortA, m.requestReset)
+	ports(i8042.PortABase, 1, "port92", m.PortA, bus.Size8)
+
+	// Serial ports.
+	for i, base := range []uint16{uart.COM1, 0x2F8} {
+		m.COM[i] = uart.New(clk, irqLine([]int{4, 3}[i]), orDiscard(cfg.Serial[i]))
+		ports(base, 8, fmt.Sprintf("com%d", i+1), m.COM[i], bus.Size8)
+	}
+
+	// VGA.
+	m.VGA = vga.New(clk)
+	ports(vga.PortBase, vga.PortSize, "vga", m.VGA, bus.SizeAll)
+	must(b.MapMMIO(vga.MemBase, vga.MemSize, "vga-mem", m.VGA, bus.SizeAll))
+
+	// DMA and floppy.
+	m.DMA = dma.New(b)
+	ports(dma.DMA1Base, dma.DMA1Size, "dma1", m.DMA.DMA1(), bus.Size8)
+	ports(dma.DMA2Base, dma.DMA2Size, "dma2", m.DMA.DMA2(), bus.Size8)
+	ports(dma.PageBase, dma.PageSize, "dma-page", m.DMA.Pages(), bus.Size8)
+	m.FDC = floppy.New(irqLine(6), m.DMA.Channel(2))
+	ports(floppy.Base, floppy.Size, "fdc", m.FDC, bus.Size8)
+	ports(floppy.DIRPort, floppy.DIRSize, "fdc-dir", m.FDC.DIR(), bus.Size8)
+	for i, img := range cfg.Floppy {
+		if img != nil {
+			if err := m.FDC.Attach(i, img); err != nil {
+				return fmt.Errorf("floppy %c: %w", 'a'+i, err)
+			}
+		}
+	}
+
+	// IDE.
+	for ch := 0; ch < 2; ch++ {
+		cmd, ctl, n := uint16(ata.PrimaryCmd), uint16(ata.PrimaryCtl), ata.PrimaryIRQ
+		if ch == 1 {
+			cmd, ctl, n = ata.SecondaryCmd, ata.SecondaryCtl, ata.SecondaryIRQ
+		}
+		m.IDE[ch] = ata.NewChannel(irqLine(n))
+		ports(cmd, 8, fmt.Sprintf("ide%d", ch), m.IDE[ch], bus.SizeAll)
+		ports(ctl, 1, fmt.Sprintf("ide%d-ctl", ch), m.IDE[ch].Control(), bus.Size8)
+		for pos := 0; pos < 2; pos++ {
+			img := cfg.HardDisks[2*ch+pos]
+			if img == nil {
+				continue
+			}
+			d, err := ata.NewDisk(img, fmt.Sprintf("RZ%02d%d", ch, pos))
+			if err != nil {
+				return fmt.Errorf("hd%c: %w", 'a'+2*ch+pos, err)
+			}
+			if err := m.IDE[ch].Attach(pos, d); err != nil {
+				return fmt.Errorf("hd%c: %w", 'a'+2*ch+pos, err)
+			}
+		}
+	}
+
+	// Debug ports and power management.
+	m.Debug = debugport.NewConsole(orDiscard(cfg.DebugCon))
+	ports(debugport.ConsolePort, debugport.ConsoleSize, "debugcon", m.Debug, bus.Size8)
+	m.POST = debugport.NewPOST(nil)
+	ports(debugport.POSTPort, debugport.POSTSize, "post", m.POST, bus.Size8)
+	if cfg.DebugExit != nil {
+		m.Exit = debugport.NewExit(func(status int) {
+			m.status = status
+			m.stop.Request(cpu.ExitDebugExit)
+		})
+		ports(cfg.DebugExit.IOBase, cfg.DebugExit.IOSize, "isa-debug-exit", m.Exit, bus.SizeAll)
+	}
+	m.PM = debugport.NewPowerManagement(clk, irqLine(debugport.SCIIRQ), func() {
+		m.stop.Request(cpu.ExitPowerOff)
+	})
+	ports(debugport.PM1aEventBase, debugport.PM1EventLen, "pm1a-evt", m.PM.Events(), bus.SizeAll)
+	ports(debugport.PM1aControlBase, debugport.PM1ControlLen, "pm1a-cnt", m.PM.Control(), bus.SizeAll)
+	ports(debugport.PMTimerBase, debugport.PMTimerLen, "pm-tmr", m.PM.Timer(), bus.SizeAll)
+
+	// Reset control register (PIIX3 port CF9): bit 2 resets.
+	ports(0xCF9, 1, "rcr", &resetControl{m: m}, bus.Size8)
+	return errors.Join(errs...)
+}
+
+func orDiscard(w io.Writer) io.Writer {
+	if w == nil {
+		return io.Discard
+	}
+	return w
+}
+
+// resetControl is the PIIX reset control register at 0xCF9.
+type resetControl struct {
+	m *Machine
+	v uint8
+}
+
+func (r *resetControl) ReadPort(off uint16, size int) uint32 { return uint32(r.v) }
+func (r *resetControl) WritePort(off uint16, size int, v uint32) {
+	r.v = uint8(v) & 0x0A
+	if v&4 != 0 {
+		r.m.requestReset()
+	}
+}
+
+// requestReset asks the CPU to stop and the machine to reset.
+func (m *Machine) requestReset() {
+	m.resetPending = true
+	m.stop.Request(cpu.ExitReset)
+}
