@@ -2,6 +2,7 @@ package interp
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"runtime/debug"
 	"sync/atomic"
@@ -44,6 +45,12 @@ type CPU struct {
 	// repRestart is set when a REP string instruction stopped between
 	// iterations with EIP at its first byte.
 	repRestart bool
+	// events asks for the instruction-boundary checks (interrupts, stop
+	// requests, HLT, map changes) before the next instruction. It is set
+	// by anything that can change their outcome: port and MMIO accesses,
+	// flag and mode changes, a new slice.
+	events bool
+
 	// repLast is F2 or F3, whichever REP prefix came last.
 	repLast uint8
 	// strFaultDec is how far a fault in the current 286 REP string
@@ -190,25 +197,44 @@ func (c *CPU) protectedSteps() (reason cpu.ExitReason, err error) {
 			reason = c.exception(f.e)
 		}
 	}()
+	c.events = true
 	for c.remaining > 0 {
-		if c.env.Stop != nil && c.env.Stop.Pending() {
-			return c.env.Stop.Take(), nil
-		}
-		if !c.s.IRQShadow {
-			if c.env.NMI != nil && c.env.NMI.Load() && !c.inNMI {
-				c.env.NMI.Store(false)
-				c.takeInterrupt(cpu.VecNMI)
-			} else if c.s.EFlags&cpu.FlagIF != 0 && c.env.Intr != nil && c.env.Intr.Pending() {
-				c.takeInterrupt(c.env.Intr.Ack())
+		if c.events {
+			if reason, done := c.boundary(); done {
+				return reason, nil
 			}
 		}
-		if c.s.Halted {
-			return cpu.ExitHalt, nil
-		}
-		c.s.IRQShadow = false
 		c.step()
 	}
 	return cpu.ExitNone, nil
+}
+
+// boundary does the instruction-boundary work that only matters after
+// something happened (c.events): a device access, a flag or mode change,
+// a new slice. It takes a stop request, an NMI or an interrupt, keeps the
+// one-instruction interrupt shadow, and reports HLT.
+func (c *CPU) boundary() (cpu.ExitReason, bool) {
+	c.events = false
+	c.syncPages()
+	if c.env.Stop != nil && c.env.Stop.Pending() {
+		c.events = true
+		return c.env.Stop.Take(), true
+	}
+	if c.s.IRQShadow {
+		// Interrupts wait one more instruction; look again after it.
+		c.s.IRQShadow = false
+		c.events = true
+	} else if c.env.NMI != nil && c.env.NMI.Load() && !c.inNMI {
+		c.env.NMI.Store(false)
+		c.takeInterrupt(cpu.VecNMI)
+	} else if c.s.EFlags&cpu.FlagIF != 0 && c.env.Intr != nil && c.env.Intr.Pending() {
+		c.takeInterrupt(c.env.Intr.Ack())
+	}
+	if c.s.Halted {
+		c.events = true
+		return cpu.ExitHalt, true
+	}
+	return cpu.ExitNone, false
 }
 
 // takeInterrupt delivers an external interrupt (or NMI) at an instruction
@@ -232,7 +258,6 @@ func (c *CPU) takeInterrupt(vec uint8) {
 // step fetches, decodes and executes one instruction (or a batch of REP
 // iterations), retiring at least one cycle.
 func (c *CPU) step() {
-	c.syncPages()
 	c.startEIP = c.s.EIP
 	c.repRestart = false
 	c.fetchDecode()
@@ -266,10 +291,31 @@ const icacheSize = 4096
 // from; a hit compares the bytes again, so code that modifies itself (by
 // CPU stores, DMA or anything else) is always decoded afresh.
 type icacheEntry struct {
-	phys  uint32
-	mode  uint8 // 0: empty; 1: 16-bit code; 2: 32-bit code
-	bytes [15]byte
-	inst  decode.Inst
+	phys   uint32
+	mode   uint8  // 0: empty; 1: 16-bit code; 2: 32-bit code
+	lo, hi uint64 // the bytes at phys and phys+7, little-endian
+	inst   decode.Inst
+}
+
+// lenMask[n] keeps the low n bytes of a 64-bit word.
+var lenMask = func() (m [9]uint64) {
+	for n := 1; n < 8; n++ {
+		m[n] = 1<<(8*n) - 1
+	}
+	m[8] = ^uint64(0)
+	return
+}()
+
+// matches reports whether the instruction bytes at b are still the ones
+// the entry was decoded from (b holds at least 15 bytes).
+func (e *icacheEntry) matches(b []byte) bool {
+	n := int(e.inst.Len)
+	lo := binary.LittleEndian.Uint64(b)
+	if n <= 8 {
+		return (lo^e.lo)&lenMask[n] == 0
+	}
+	hi := binary.LittleEndian.Uint64(b[7:])
+	return lo == e.lo && (hi^e.hi)&lenMask[n-7] == 0
 }
 
 // fetchDecode decodes the instruction at CS:EIP and points c.cur at it.
@@ -297,17 +343,15 @@ func (c *CPU) fetchDecode() {
 				key = 2
 			}
 			e := &c.icache[(phys^phys>>12)&(icacheSize-1)]
-			if e.phys == phys && e.mode == key {
-				n := e.inst.Len
-				if string(e.bytes[:n]) == string(page[off:off+uint32(n)]) {
-					c.cur = &e.inst
-					return
-				}
+			if e.phys == phys && e.mode == key && e.matches(page[off:off+15]) {
+				c.cur = &e.inst
+				return
 			}
 			err := decode.DecodeInto(&e.inst, page[off:off+15], mode)
 			if err == nil {
 				e.phys, e.mode = phys, key
-				copy(e.bytes[:], page[off:off+15])
+				e.lo = binary.LittleEndian.Uint64(page[off:])
+				e.hi = binary.LittleEndian.Uint64(page[off+7:])
 				c.cur = &e.inst
 				return
 			}
@@ -335,13 +379,16 @@ func (c *CPU) fetchDecode() {
 		c.fetchBuf[got] = byte(c.env.Bus.Read((cs.Base+off)&c.addrMask, 1))
 	}
 	err := decode.DecodeInto(&c.inst, c.fetchBuf[:got], mode)
-	switch err {
-	case nil:
-	case decode.ErrTooLong:
-		c.raiseCode(cpu.VecGP, 0)
+	switch {
+	case err == nil:
+	case c.model < cpu.Model286:
+		// The 8086/186 have no length limit: a run of more prefixes
+		// than the fetch buffer holds is consumed as it goes (the
+		// prefixes' effect is lost, as it is when an interrupt splits
+		// them).
+		c.inst = decode.Inst{Op: decode.NOP, Len: uint8(got), OpSize: 2, AdSize: 2}
 	default:
-		// Ran into the segment limit (or, on the 8086, more than 64
-		// prefix bytes): #GP(0).
+		// Too long, or ran into the segment limit: #GP(0).
 		c.raiseCode(cpu.VecGP, 0)
 	}
 }

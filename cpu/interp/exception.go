@@ -56,6 +56,12 @@ func (c *CPU) exception(e cpu.Exception) cpu.ExitReason {
 	if !(e.Vector == cpu.VecDE && c.model < cpu.Model286) {
 		c.s.EIP = c.startEIP
 	}
+	// Delivery costs a cycle, so a guest that faults forever (a fault
+	// handler that faults) still uses up its budget.
+	c.s.Cycles++
+	if c.remaining > 0 {
+		c.remaining--
+	}
 	for tries := 0; ; tries++ {
 		c.stats.Exceptions[e.Vector&31]++
 		c.record(e)
@@ -152,6 +158,7 @@ func (c *CPU) writeFlags(v uint32, size uint8) {
 		mask &= 0xFFFF
 	}
 	c.s.EFlags = c.s.EFlags&^mask | v&mask | c.model.FixedFlags()
+	c.events = true // IF may have come on
 }
 
 // cpl is the current privilege level: CS.RPL in protected mode, 0 in real

@@ -44,6 +44,7 @@ func (c *CPU) readPhys(a uint32, size int) uint32 {
 			}
 		}
 	}
+	c.events = true // MMIO may raise an interrupt or a stop request
 	return c.env.Bus.Read(a, size)
 }
 
@@ -67,6 +68,7 @@ func (c *CPU) writePhys(a uint32, size int, v uint32) {
 			return
 		}
 	}
+	c.events = true
 	c.env.Bus.Write(a, size, v)
 }
 

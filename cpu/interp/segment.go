@@ -27,6 +27,7 @@ func (c *CPU) loadSeg(seg int, sel uint16) {
 		c.loadSegReal(seg, sel)
 		if seg == cpu.SS {
 			c.s.IRQShadow = true
+			c.events = true
 		}
 		return
 	}
@@ -125,6 +126,7 @@ func (c *CPU) loadSegProtected(seg int, sel uint16) {
 		c.setAccessed(&d)
 		c.loadCache(seg, sel, &d)
 		c.s.IRQShadow = true
+		c.events = true
 		return
 	}
 	if isCode && d.attr&cpu.AttrWritable == 0 {

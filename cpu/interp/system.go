@@ -24,6 +24,7 @@ func (c *CPU) requireProtected() {
 // checkIO applies the IOPL rule for port access. The TSS I/O permission
 // bitmap comes with the i686 work; until then CPL > IOPL faults.
 func (c *CPU) checkIO(port uint16, n uint8) {
+	c.events = true // a device may raise an interrupt or stop the CPU
 	if !c.protectedMode() {
 		return
 	}
@@ -66,6 +67,7 @@ func outDXEAX(c *CPU, in *decode.Inst) {
 func hlt(c *CPU, in *decode.Inst) {
 	c.requireCPL0()
 	c.s.Halted = true
+	c.events = true
 }
 
 // iopl reports whether CLI/STI are allowed (CPL <= IOPL).
@@ -90,6 +92,7 @@ func sti(c *CPU, in *decode.Inst) {
 	}
 	if c.s.EFlags&cpu.FlagIF == 0 {
 		c.s.IRQShadow = true
+		c.events = true
 	}
 	c.s.EFlags |= cpu.FlagIF
 }
