@@ -1,13 +1,323 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"image/png"
+	"io"
 	"os"
+	"os/signal"
+	"sort"
+	"time"
+
+	"golang.org/x/term"
+
+	"ringzero/bios"
+	"ringzero/cpu"
+	"ringzero/cpu/interp"
+	"ringzero/devices/debugport"
+	"ringzero/devices/disk"
+	"ringzero/devices/pc"
+	"ringzero/frontend/terminal"
+	"ringzero/testroms"
 )
 
 // boot builds the machine opts describes, runs it and returns the exit
-// status (see the README). It waits for the PC board, devices/pc.
+// status (see the README).
 func boot(opts *RunOptions) int {
-	fmt.Fprintln(os.Stderr, "ringzero: the PC board is not built yet")
-	return exitUsage
+	status, err := bootErr(opts)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ringzero: %v\n", err)
+		return exitUsage
+	}
+	return status
+}
+
+// closers collects what boot opens.
+type closers []io.Closer
+
+func (c closers) close() {
+	for i := len(c) - 1; i >= 0; i-- {
+		c[i].Close()
+	}
+}
+
+func bootErr(opts *RunOptions) (int, error) {
+	switch {
+	case opts.Kernel != "":
+		return 0, errors.New("-kernel: the Linux boot protocol is not built yet")
+	case opts.CDROM != "":
+		return 0, errors.New("-cdrom: the ATAPI CD-ROM is not built yet")
+	case opts.GDB != "":
+		return 0, errors.New("-gdb/-s: the gdb stub is not built yet")
+	}
+	var open closers
+	defer open.close()
+
+	cfg := pc.Config{
+		Model:    opts.CPU,
+		MemBytes: opts.Memory,
+		Engine:   opts.Engine,
+		NoReboot: opts.NoReboot,
+		Boot:     opts.Boot.Order,
+	}
+	if opts.Boot.Once != "" {
+		cfg.Boot = opts.Boot.Once
+	}
+	// BIOS.
+	cfg.BIOS = bios.Image
+	if opts.BIOS != "" {
+		img, err := bios.Load(opts.BIOS)
+		if err != nil {
+			return 0, err
+		}
+		cfg.BIOS = img
+	}
+	// Drives. No drive at all boots the built-in demo floppy.
+	if opts.FDA == "" && opts.HDA == "" {
+		demo, err := testroms.Image("demo")
+		if err != nil {
+			return 0, err
+		}
+		cfg.Floppy[0] = disk.FromBytesWith(demo, disk.Options{Snapshot: true})
+	}
+	if opts.FDA != "" {
+		img, err := disk.Open(opts.FDA, false, opts.Snapshot)
+		if err != nil {
+			return 0, err
+		}
+		open = append(open, img)
+		cfg.Floppy[0] = img
+	}
+	if opts.HDA != "" {
+		img, err := disk.Open(opts.HDA, false, opts.Snapshot)
+		if err != nil {
+			return 0, err
+		}
+		open = append(open, img)
+		cfg.HardDisks[0] = img
+	}
+	// Clock.
+	now := time.Now()
+	cfg.RTCStart = now.UTC()
+	if opts.RTC.Local {
+		cfg.RTCStart = now
+	}
+	if !opts.RTC.Start.IsZero() {
+		cfg.RTCStart = opts.RTC.Start
+	}
+	// Character devices.
+	display := opts.Display
+	interactive := term.IsTerminal(int(os.Stdout.Fd())) && term.IsTerminal(int(os.Stdin.Fd()))
+	if display == "auto" || display == "window" {
+		// The window front end is not built yet: the terminal shows the
+		// screen when there is one.
+		display = "none"
+		if interactive && opts.Serial0() != "stdio" && opts.Debugcon.Kind != "stdio" {
+			display = "curses"
+		}
+	}
+	var serialIn io.Reader
+	for i, c := range opts.Serial {
+		w, err := chardevWriter(c, &open)
+		if err != nil {
+			return 0, err
+		}
+		cfg.Serial[i] = w
+		if c.Kind == "stdio" {
+			serialIn = os.Stdin
+		}
+	}
+	w, err := chardevWriter(opts.Debugcon, &open)
+	if err != nil {
+		return 0, err
+	}
+	cfg.DebugCon = w
+	for _, d := range opts.Devices {
+		if d.Driver == debugport.ExitDriver {
+			cfg.DebugExit = &debugport.Config{IOBase: d.IOBase, IOSize: uint32(d.IOSize)}
+		}
+	}
+
+	m, err := pc.New(cfg)
+	if err != nil {
+		return 0, err
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if opts.Timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt)
+	defer signal.Stop(sigs)
+	interrupted := false
+	go func() {
+		select {
+		case <-sigs:
+			interrupted = true
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+
+	runOpts := pc.RunOptions{Realtime: display == "curses"}
+	if serialIn != nil {
+		restore := rawStdin()
+		defer restore()
+		go feedSerial(serialIn, m, cancel, &interrupted)
+		runOpts.Realtime = true
+	}
+	var screen *terminal.Screen
+	if display == "curses" {
+		screen, err = terminal.New(m)
+		if err != nil {
+			return 0, err
+		}
+		defer screen.Close()
+		runOpts.Tick = screen.Refresh
+		go func() {
+			screen.Input(ctx)
+			interrupted = true
+			cancel()
+		}()
+	}
+
+	res, runErr := m.Run(ctx, runOpts)
+	if screen != nil {
+		screen.Close()
+	}
+	for _, c := range m.COM {
+		c.Flush()
+	}
+	if opts.Screenshot != "" {
+		if err := writeScreenshot(m, opts.Screenshot); err != nil {
+			fmt.Fprintf(os.Stderr, "ringzero: %v\n", err)
+		}
+	}
+	if opts.Stats {
+		printStats(os.Stderr, m)
+	}
+	switch {
+	case res.Outcome == pc.Stopped && interrupted:
+		return exitInterrupted, nil
+	case res.Outcome == pc.Stopped && errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return exitTimeout, nil
+	case runErr != nil:
+		return 0, runErr
+	case res.Outcome == pc.TripleFault:
+		fmt.Fprintln(os.Stderr, "ringzero: triple fault; the last exceptions:")
+		printHistory(os.Stderr, m)
+	case res.Outcome == pc.DebugExit:
+		return res.Status & 0xFF, nil
+	}
+	return res.Status, nil
+}
+
+// Serial0 is the first -serial device's kind ("" if none).
+func (o *RunOptions) Serial0() string {
+	if len(o.Serial) == 0 {
+		return ""
+	}
+	return o.Serial[0].Kind
+}
+
+// chardevWriter opens a character device's output.
+func chardevWriter(c Chardev, open *closers) (io.Writer, error) {
+	switch c.Kind {
+	case "stdio":
+		return os.Stdout, nil
+	case "file":
+		f, err := os.Create(c.Path)
+		if err != nil {
+			return nil, err
+		}
+		*open = append(*open, f)
+		return f, nil
+	}
+	return nil, nil
+}
+
+// rawStdin puts a terminal stdin into raw mode for -serial stdio (QEMU's
+// behaviour: keys go to the guest; Ctrl-A x quits). It returns the undo.
+func rawStdin() func() {
+	fd := int(os.Stdin.Fd())
+	if !term.IsTerminal(fd) {
+		return func() {}
+	}
+	st, err := term.MakeRaw(fd)
+	if err != nil {
+		return func() {}
+	}
+	return func() { term.Restore(fd, st) }
+}
+
+// feedSerial copies stdin to COM1. In a terminal, Ctrl-A x ends the run
+// as in QEMU.
+func feedSerial(r io.Reader, m *pc.Machine, cancel func(), interrupted *bool) {
+	buf := make([]byte, 256)
+	ctrlA := false
+	for {
+		n, err := r.Read(buf)
+		for _, b := range buf[:n] {
+			if ctrlA && b == 'x' {
+				*interrupted = true
+				cancel()
+				return
+			}
+			ctrlA = b == 1
+			if !ctrlA {
+				m.COM[0].Receive([]byte{b})
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func writeScreenshot(m *pc.Machine, path string) error {
+	img := m.VGA.Render(nil)
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func printStats(w io.Writer, m *pc.Machine) {
+	st := m.CPU.Stats()
+	fmt.Fprintf(w, "engine %s: %d instructions, %d interrupts, %d resets, virtual time %v\n",
+		m.CPU.Name(), st.Instructions, st.Interrupts, m.Resets(), time.Duration(m.Clock.Now()))
+	for v, n := range st.Exceptions {
+		if n > 0 {
+			fmt.Fprintf(w, "  exception %-4s %d\n", cpu.VectorName(uint8(v)), n)
+		}
+	}
+	keys := make([]string, 0, len(st.Counters))
+	for k := range st.Counters {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(w, "  %s %d\n", k, st.Counters[k])
+	}
+	fmt.Fprintf(w, "bus: %d unmapped reads, %d unmapped writes\n", m.Bus.UnmappedReads, m.Bus.UnmappedWrites)
+}
+
+func printHistory(w io.Writer, m *pc.Machine) {
+	h, ok := m.CPU.(interface{ History() []interp.Event })
+	if !ok {
+		return
+	}
+	for _, e := range h.History() {
+		fmt.Fprintf(w, "  cycle %d: %v at %04x:%08x\n", e.Cycle, e.Exception, e.CS, e.EIP)
+	}
 }
