@@ -104,36 +104,31 @@ func (c *CPU) adMask(in *decode.Inst) uint32 {
 	return 0xFFFF
 }
 
-func jmpFarAp(c *CPU, in *decode.Inst) { c.farJump(uint16(in.Imm2), in.Imm&ipMask(in.OpSize)) }
+func jmpFarAp(c *CPU, in *decode.Inst) { c.jmpFar(uint16(in.Imm2), in.Imm, in.OpSize) }
 
 func jmpFarMp(c *CPU, in *decode.Inst) {
 	off, sel := c.farPointer(in)
-	c.farJump(sel, off)
+	c.jmpFar(sel, off, in.OpSize)
+}
+
+func (c *CPU) jmpFar(sel uint16, off uint32, os uint8) {
+	if c.pm() {
+		c.pmFarJump(sel, off, os)
+		return
+	}
+	c.farJump(sel, off&ipMask(os))
 }
 
 func (c *CPU) callFar(sel uint16, off uint32, os uint8) {
-	cs := c.s.Seg[cpu.CS].Selector
-	ret := c.s.EIP
-	if c.protectedMode() && c.s.EFlags&cpu.FlagVM == 0 {
-		// Check the target before pushing so a faulting call leaves the
-		// stack untouched.
-		saved := c.s.Seg[cpu.CS]
-		c.farJump(sel, off)
-		newCS, newEIP := c.s.Seg[cpu.CS], c.s.EIP
-		c.s.Seg[cpu.CS], c.s.EIP = saved, ret
-		c.push(uint32(cs), os)
-		c.push(ret, os)
-		c.s.Seg[cpu.CS], c.s.EIP = newCS, newEIP
+	if c.pm() {
+		c.pmFarCall(sel, off, os)
 		return
 	}
-	c.push(uint32(cs), os)
-	c.push(ret, os)
-	c.farJump(sel, off)
+	c.pushPair(uint32(c.s.Seg[cpu.CS].Selector), c.s.EIP, os)
+	c.farJump(sel, off&ipMask(os))
 }
 
-func callFarAp(c *CPU, in *decode.Inst) {
-	c.callFar(uint16(in.Imm2), in.Imm&ipMask(in.OpSize), in.OpSize)
-}
+func callFarAp(c *CPU, in *decode.Inst) { c.callFar(uint16(in.Imm2), in.Imm, in.OpSize) }
 
 func callFarMp(c *CPU, in *decode.Inst) {
 	off, sel := c.farPointer(in)
@@ -151,31 +146,47 @@ func retNear(c *CPU, in *decode.Inst) {
 
 func retFar(c *CPU, in *decode.Inst) {
 	os := in.OpSize
+	n := uint32(0)
+	if in.Opcode&1 == 0 { // CA/C8: RETF imm16
+		n = in.Imm & 0xFFFF
+	}
+	if c.pm() {
+		c.pmFarRet(os, n)
+		return
+	}
 	off := c.peek(0, os)
 	sel := c.peek(uint32(os), os)
 	c.farJump(uint16(sel), off&ipMask(os))
-	c.setSP(c.sp() + 2*uint32(os))
-	if in.Opcode&1 == 0 { // CA/C8: RETF imm16
-		c.setSP(c.sp() + in.Imm&0xFFFF)
-	}
+	c.setSP(c.sp() + 2*uint32(os) + n)
 }
 
 func iret(c *CPU, in *decode.Inst) {
 	os := in.OpSize
-	if c.protectedMode() {
-		if c.s.EFlags&(cpu.FlagNT|cpu.FlagVM) != 0 {
-			// Nested-task and virtual-8086 returns come with the i686
-			// work.
-			c.raiseCode(cpu.VecGP, 0)
-		}
+	c.inNMI = false
+	if c.pm() {
+		c.pmIret(os)
+		return
+	}
+	vm := c.s.EFlags&cpu.FlagVM != 0
+	if vm && c.s.EFlags&cpu.FlagIOPL != cpu.FlagIOPL {
+		c.raiseCode(cpu.VecGP, 0)
 	}
 	off := c.peek(0, os)
 	sel := c.peek(uint32(os), os)
 	fl := c.peek(2*uint32(os), os)
 	c.farJump(uint16(sel), off&ipMask(os))
 	c.setSP(c.sp() + 3*uint32(os))
+	if vm {
+		// Virtual-8086 IRET with IOPL 3: IOPL (and VM) are kept.
+		mask := c.model.WritableFlags() &^ cpu.FlagIOPL
+		if os == 2 {
+			mask &= 0xFFFF
+		}
+		c.s.EFlags = c.s.EFlags&^mask | fl&mask | cpu.FlagRsv1
+		c.events = true
+		return
+	}
 	c.writeFlags(fl, os)
-	c.inNMI = false
 }
 
 // loopCount decrements CX or ECX by address size and returns the result.

@@ -275,7 +275,27 @@ func (c *CPU) step() {
 		// write instruction with a memory destination.
 		c.raise(cpu.VecUD)
 	}
+	tf := c.s.EFlags&cpu.FlagTF != 0
 	handlers[in.Op](c, in)
+	if tf {
+		c.singleStep(in)
+	}
+}
+
+// singleStep takes the single-step trap (#DB, DR6.BS) after an instruction
+// that started with TF set. Software interrupts clear TF on the way into
+// their handler and take no trap.
+func (c *CPU) singleStep(in *decode.Inst) {
+	switch in.Op {
+	case decode.INT_Ib, decode.INT3, decode.INTO, decode.INT1:
+		return
+	}
+	if c.model >= cpu.Model386 {
+		c.s.DR[6] |= 1 << 14
+	}
+	c.stats.Exceptions[cpu.VecDB]++
+	c.record(cpu.Exception{Vector: cpu.VecDB})
+	c.interrupt(cpu.VecDB, false, c.s.EIP)
 }
 
 // code32 reports a 32-bit code segment (CS.D in protected mode).

@@ -56,7 +56,7 @@ func init() {
 	h[decode.PUSH_Zv], h[decode.POP_Zv] = pushZv, popZv
 	h[decode.PUSHA], h[decode.POPA] = pusha, popa
 	h[decode.BOUND_GvMa] = bound
-	h[decode.ARPL_EwGw] = pmOnly
+	h[decode.ARPL_EwGw] = arpl
 	h[decode.JccAlias_Jb], h[decode.Jcc_Jb], h[decode.Jcc_Jz] = jcc, jcc, jcc
 	h[decode.PUSH_Iz], h[decode.PUSH_Ibs] = pushIz, pushIz
 	h[decode.IMUL_GvEvIz], h[decode.IMUL_GvEvIbs], h[decode.IMUL_GvEv] = imulGvEvI, imulGvEvI, imulGvEv
@@ -114,9 +114,8 @@ func init() {
 	h[decode.INC_Eb], h[decode.DEC_Eb], h[decode.INC_Ev], h[decode.DEC_Ev] = incdecEb, incdecEb, incdecEv, incdecEv
 	h[decode.CALL_Eb], h[decode.JMP_Eb], h[decode.CALLF_Eb], h[decode.JMPF_Eb], h[decode.PUSH_Eb] = callEb, jmpEb, callFarMp, jmpFarMp, pushEb
 	h[decode.CALL_Ev], h[decode.CALLF_Mp], h[decode.JMP_Ev], h[decode.JMPF_Mp], h[decode.PUSH_Ev] = callEv, callFarMp, jmpEv, jmpFarMp, pushEv
-	for _, op := range []decode.Op{decode.SLDT_Ew, decode.STR_Ew, decode.LLDT_Ew, decode.LTR_Ew, decode.VERR_Ew, decode.VERW_Ew, decode.LAR_GvEw, decode.LSL_GvEw} {
-		h[op] = pmOnly
-	}
+	h[decode.SLDT_Ew], h[decode.STR_Ew], h[decode.LLDT_Ew], h[decode.LTR_Ew] = sldt, str, lldt, ltr
+	h[decode.VERR_Ew], h[decode.VERW_Ew], h[decode.LAR_GvEw], h[decode.LSL_GvEw] = verr, verw, lar, lsl
 	h[decode.SGDT_Ms], h[decode.SIDT_Ms], h[decode.LGDT_Ms], h[decode.LIDT_Ms] = sgdt, sidt, lgdt, lidt
 	h[decode.SMSW_Ew], h[decode.LMSW_Ew], h[decode.CLTS] = smsw, lmsw, clts
 	h[decode.INVLPG_M], h[decode.INVD], h[decode.WBINVD] = invlpg, invd, invd

@@ -23,7 +23,15 @@ func (c *CPU) loadSegReal(seg int, sel uint16) {
 // loadSeg loads data or stack segment register seg (ES, SS, DS, FS, GS)
 // with sel, as MOV, POP and the LxS instructions do.
 func (c *CPU) loadSeg(seg int, sel uint16) {
-	if !c.protectedMode() || c.s.EFlags&cpu.FlagVM != 0 {
+	if c.s.EFlags&cpu.FlagVM != 0 {
+		c.s.Seg[seg] = v86Seg(sel)
+		if seg == cpu.SS {
+			c.s.IRQShadow = true
+			c.events = true
+		}
+		return
+	}
+	if !c.protectedMode() {
 		c.loadSegReal(seg, sel)
 		if seg == cpu.SS {
 			c.s.IRQShadow = true
@@ -143,111 +151,21 @@ func (c *CPU) loadSegProtected(seg int, sel uint16) {
 	c.loadCache(seg, sel, &d)
 }
 
-// farJump loads CS:EIP for a far JMP, CALL, RET or IRET.
+// farJump loads CS:EIP the real-mode way (real and virtual-8086 mode).
 func (c *CPU) farJump(sel uint16, eip uint32) {
-	if !c.protectedMode() || c.s.EFlags&cpu.FlagVM != 0 {
+	if c.s.EFlags&cpu.FlagVM != 0 {
+		c.s.Seg[cpu.CS] = v86Seg(sel)
+	} else {
 		c.loadSegReal(cpu.CS, sel)
-		c.s.EIP = eip
-		if c.model >= cpu.Model286 && eip > c.s.Seg[cpu.CS].Limit {
-			c.raiseCode(cpu.VecGP, 0)
-		}
-		return
 	}
-	c.farJumpProtected(sel, eip)
-}
-
-// farJumpProtected loads a code segment at the current privilege level
-// (conforming or not). Gates, task switches and privilege changes belong
-// to the i686 work and raise #GP for now.
-func (c *CPU) farJumpProtected(sel uint16, eip uint32) {
-	if sel&^3 == 0 {
+	c.s.EIP = eip
+	if c.model >= cpu.Model286 && eip > c.s.Seg[cpu.CS].Limit {
 		c.raiseCode(cpu.VecGP, 0)
 	}
-	d := c.readDescriptor(sel)
-	code := uint32(sel &^ 3)
-	cpl := c.cpl()
-	if d.attr&cpu.AttrS == 0 || d.attr&cpu.AttrCode == 0 {
-		c.raiseCode(cpu.VecGP, code)
-	}
-	if d.attr&cpu.AttrExpDown != 0 { // conforming
-		if d.dpl() > cpl {
-			c.raiseCode(cpu.VecGP, code)
-		}
-	} else if uint8(sel&3) > cpl || d.dpl() != cpl {
-		c.raiseCode(cpu.VecGP, code)
-	}
-	if d.attr&cpu.AttrP == 0 {
-		c.raiseCode(cpu.VecNP, code)
-	}
-	if eip > d.limit {
-		c.raiseCode(cpu.VecGP, 0)
-	}
-	c.setAccessed(&d)
-	c.loadCache(cpu.CS, sel&^3|uint16(cpl), &d)
-	c.s.EIP = eip
 }
 
-// deliverProtected delivers an interrupt through an IDT interrupt or trap
-// gate to a handler at the current privilege level. Privilege changes,
-// task gates and virtual-8086 mode belong to the i686 work: they raise #GP
-// here, so a guest that needs them sees a fault rather than wrong state.
-func (c *CPU) deliverProtected(vec uint8, soft bool, ret uint32, e cpu.Exception) {
-	off := uint32(vec) * 8
-	ext := uint32(1)
-	if soft {
-		ext = 0
-	}
-	if off+7 > c.s.IDTR.Limit {
-		c.raiseCode(cpu.VecGP, off|2|ext)
-	}
-	lo := c.readLinear32(c.s.IDTR.Base + off)
-	hi := c.readLinear32(c.s.IDTR.Base + off + 4)
-	typ := (hi >> 8) & 0x1F
-	dpl := uint8(hi>>13) & 3
-	if soft && dpl < c.cpl() {
-		c.raiseCode(cpu.VecGP, off|2)
-	}
-	if hi&(1<<15) == 0 {
-		c.raiseCode(cpu.VecNP, off|2|ext)
-	}
-	var size uint8
-	switch typ {
-	case 0x06, 0x07: // 286 interrupt/trap gate
-		size = 2
-	case 0x0E, 0x0F:
-		size = 4
-	default:
-		c.raiseCode(cpu.VecGP, off|2|ext)
-	}
-	sel := uint16(lo >> 16)
-	eip := lo&0xFFFF | hi&0xFFFF0000
-	if size == 2 {
-		eip &= 0xFFFF
-	}
-	d := c.readDescriptor(sel)
-	if d.attr&cpu.AttrCode == 0 || d.attr&cpu.AttrS == 0 {
-		c.raiseCode(cpu.VecGP, uint32(sel&^3)|ext)
-	}
-	if d.attr&cpu.AttrExpDown == 0 && d.dpl() < c.cpl() {
-		// Privilege change through the TSS: not yet.
-		c.raiseCode(cpu.VecGP, uint32(sel&^3)|ext)
-	}
-	if d.attr&cpu.AttrP == 0 {
-		c.raiseCode(cpu.VecNP, uint32(sel&^3)|ext)
-	}
-	flags := c.readFlags()
-	c.push(flags, size)
-	c.push(uint32(c.s.Seg[cpu.CS].Selector), size)
-	c.push(ret, size)
-	if e.HasCode {
-		c.push(e.Code, size)
-	}
-	cpl := c.cpl()
-	c.setAccessed(&d)
-	c.loadCache(cpu.CS, sel&^3|uint16(cpl), &d)
-	c.s.EIP = eip
-	c.s.EFlags &^= cpu.FlagTF | cpu.FlagNT | cpu.FlagRF | cpu.FlagVM
-	if typ&1 == 0 {
-		c.s.EFlags &^= cpu.FlagIF
-	}
+// pm reports protected mode outside virtual-8086 mode: where selectors
+// name descriptors.
+func (c *CPU) pm() bool {
+	return c.protectedMode() && c.s.EFlags&cpu.FlagVM == 0
 }

@@ -21,15 +21,18 @@ func (c *CPU) requireProtected() {
 	}
 }
 
-// checkIO applies the IOPL rule for port access. The TSS I/O permission
-// bitmap comes with the i686 work; until then CPL > IOPL faults.
+// checkIO applies the IOPL rule for port access: with CPL > IOPL, or in
+// virtual-8086 mode, the TSS I/O permission bitmap decides.
 func (c *CPU) checkIO(port uint16, n uint8) {
 	c.events = true // a device may raise an interrupt or stop the CPU
 	if !c.protectedMode() {
 		return
 	}
 	if c.s.EFlags&cpu.FlagVM != 0 || uint32(c.cpl()) > (c.s.EFlags&cpu.FlagIOPL)>>12 {
-		c.raiseCode(cpu.VecGP, 0)
+		if c.model == cpu.Model286 {
+			c.raiseCode(cpu.VecGP, 0) // the 286 has no I/O permission bitmap
+		}
+		c.ioBitmap(port, n)
 	}
 }
 
@@ -191,12 +194,6 @@ func clts(c *CPU, in *decode.Inst) {
 	c.s.CR[0] &^= cpu.CR0TS
 }
 
-// Protected-mode-only instructions raise #UD in real mode; their
-// protected-mode forms come with the i686 work and raise #UD until then.
-func pmOnly(c *CPU, in *decode.Inst) {
-	c.requireProtected()
-	c.raise(cpu.VecUD)
-}
 
 func movRdCd(c *CPU, in *decode.Inst) {
 	c.requireCPL0()
