@@ -2,17 +2,13 @@ package main
 
 import (
 	"fmt"
+
+	"ringzero/devices/debugport"
 	"sort"
-	"strconv"
 	"strings"
 )
 
 // Device is one -device option.
-//
-// TODO: devices/debugport.ParseDevice will own the isa-debug-exit syntax;
-// once it lands, deviceList.Set calls it and this file shrinks to the
-// driver list. Until then the command validates here, with QEMU's names
-// and defaults.
 type Device struct {
 	Driver string // "isa-debug-exit"
 	IOBase uint16 // first port
@@ -35,35 +31,26 @@ var deviceDrivers = map[string]deviceDriver{
 	"isa-debug-exit": {
 		help: "writing v to the port ends the run with status (v<<1)|1",
 		props: map[string]string{
-			"iobase": "first I/O port (default 0x501)",
-			"iosize": "number of ports: 1, 2 or 4 (default 2)",
+			"iobase": "first I/O port (default 0xf4)",
+			"iosize": "number of ports (default 4)",
 		},
 		parse: parseDebugExit,
 	},
 }
 
-// parseDebugExit applies QEMU's isa-debug-exit defaults (iobase=0x501,
-// iosize=0x02) and checks the range fits the 64 KiB port space.
+// parseDebugExit hands the properties to debugport.ParseDevice, the one
+// place that knows the isa-debug-exit syntax and defaults (iobase=0xf4,
+// iosize=4).
 func parseDebugExit(props map[string]string) (Device, error) {
-	d := Device{Driver: "isa-debug-exit", IOBase: 0x501, IOSize: 2}
-	if s, ok := props["iobase"]; ok {
-		v, err := strconv.ParseUint(s, 0, 16)
-		if err != nil {
-			return d, fmt.Errorf("iobase=%s: want a port number such as 0xf4", s)
-		}
-		d.IOBase = uint16(v)
+	spec := debugport.ExitDriver
+	for _, k := range sortedKeys(props) {
+		spec += "," + k + "=" + props[k]
 	}
-	if s, ok := props["iosize"]; ok {
-		v, err := strconv.ParseUint(s, 0, 16)
-		if err != nil || (v != 1 && v != 2 && v != 4) {
-			return d, fmt.Errorf("iosize=%s: want 1, 2 or 4", s)
-		}
-		d.IOSize = uint16(v)
+	c, err := debugport.ParseDevice(spec)
+	if err != nil {
+		return Device{}, err
 	}
-	if uint32(d.IOBase)+uint32(d.IOSize) > 0x10000 {
-		return d, fmt.Errorf("ports %#x+%d run past 0xffff", d.IOBase, d.IOSize)
-	}
-	return d, nil
+	return Device{Driver: debugport.ExitDriver, IOBase: c.IOBase, IOSize: uint16(c.IOSize)}, nil
 }
 
 // parseDevice parses "driver[,key=value...]".

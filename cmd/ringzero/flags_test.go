@@ -164,10 +164,10 @@ func TestDeviceParsing(t *testing.T) {
 		spec string
 		want Device
 	}{
-		{"isa-debug-exit", Device{"isa-debug-exit", 0x501, 2}},
+		{"isa-debug-exit", Device{"isa-debug-exit", 0xf4, 4}},
 		{"isa-debug-exit,iobase=0xf4,iosize=0x04", Device{"isa-debug-exit", 0xf4, 4}},
 		{"isa-debug-exit,iosize=1,iobase=244", Device{"isa-debug-exit", 0xf4, 1}},
-		{"isa-debug-exit,iobase=0xfffe", Device{"isa-debug-exit", 0xfffe, 2}},
+		{"isa-debug-exit,iobase=0xfffe,iosize=2", Device{"isa-debug-exit", 0xfffe, 2}},
 	} {
 		got, err := parseDevice(tc.spec)
 		if err != nil || got != tc.want {
@@ -176,7 +176,7 @@ func TestDeviceParsing(t *testing.T) {
 	}
 	for _, spec := range []string{
 		"", "isa-debug-exit,", "isa-debug-exit,iobase", "isa-debug-exit,iobase=",
-		"isa-debug-exit,iobase=0x10000", "isa-debug-exit,iobase=port", "isa-debug-exit,iosize=3",
+		"isa-debug-exit,iobase=0x10000", "isa-debug-exit,iobase=port", "isa-debug-exit,iosize=0",
 		"isa-debug-exit,iobase=0xffff", "isa-debug-exit,iobase=1,iobase=2", "isa-debug-exit,irq=4",
 		"pc-testdev", "ISA-DEBUG-EXIT",
 	} {
@@ -191,7 +191,7 @@ func TestDeviceFlagIsRepeatable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Device{{"isa-debug-exit", 0x501, 2}, {"isa-debug-exit", 0xf4, 4}}
+	want := []Device{{"isa-debug-exit", 0xf4, 4}, {"isa-debug-exit", 0xf4, 4}}
 	if !reflect.DeepEqual(o.Devices, want) {
 		t.Errorf("devices = %+v, want %+v", o.Devices, want)
 	}

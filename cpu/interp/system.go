@@ -194,7 +194,6 @@ func clts(c *CPU, in *decode.Inst) {
 	c.s.CR[0] &^= cpu.CR0TS
 }
 
-
 func movRdCd(c *CPU, in *decode.Inst) {
 	c.requireCPL0()
 	n := in.Reg()
