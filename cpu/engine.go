@@ -60,6 +60,41 @@ type Env struct {
 	Clock Clock      // nil: no timers
 	Stop  *StopFlag  // nil: devices never stop the engine
 	NMI   *atomic.Bool
+	// OnInterrupt, if set, is told of every exception and interrupt the
+	// engine delivers (-d int).
+	OnInterrupt func(InterruptEvent)
+}
+
+// InterruptKind says where an interrupt came from.
+type InterruptKind uint8
+
+// Interrupt kinds.
+const (
+	KindException InterruptKind = iota // a fault or trap raised by an instruction
+	KindHardware                       // INTR or NMI
+	KindSoftware                       // INT n, INT3, INTO, INT1
+)
+
+// InterruptEvent describes one delivered exception or interrupt.
+type InterruptEvent struct {
+	Kind    InterruptKind
+	Vector  uint8
+	Code    uint32 // error code, when HasCode
+	HasCode bool
+	CS      uint16 // where it happened: the faulting or next instruction
+	EIP     uint32
+	CR2     uint32
+	Cycle   uint64
+}
+
+func (e InterruptEvent) String() string {
+	kind := [...]string{"exception", "irq", "int"}[e.Kind]
+	code := "----"
+	if e.HasCode {
+		code = fmt.Sprintf("%04x", e.Code)
+	}
+	return fmt.Sprintf("%-9s v=%02x %-6s e=%s at %04x:%08x cr2=%08x cycle=%d",
+		kind, e.Vector, VectorName(e.Vector), code, e.CS, e.EIP, e.CR2, e.Cycle)
 }
 
 // ExitReason says why Engine.Run returned.

@@ -248,6 +248,7 @@ func (c *CPU) softInt(vec uint8) {
 	if vec < 8 {
 		c.stats.Exceptions[vec]++ // INT3, INTO, INT1 are exceptions too
 	}
+	c.trace(cpu.KindSoftware, cpu.Exception{Vector: vec}, c.startEIP)
 	c.interrupt(vec, true, c.s.EIP)
 }
 

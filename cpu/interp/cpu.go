@@ -252,6 +252,7 @@ func (c *CPU) takeInterrupt(vec uint8) {
 	if vec == cpu.VecNMI && c.env.NMI != nil {
 		c.inNMI = true
 	}
+	c.trace(cpu.KindHardware, cpu.Exception{Vector: vec}, ret)
 	c.interrupt(vec, false, ret)
 }
 

@@ -33,6 +33,16 @@ func (c *CPU) History() []Event {
 func (c *CPU) record(e cpu.Exception) {
 	c.history[c.histPos] = Event{Exception: e, CS: c.s.Seg[cpu.CS].Selector, EIP: c.startEIP, Cycle: c.s.Cycles}
 	c.histPos = (c.histPos + 1) % historyLen
+	c.trace(cpu.KindException, e, c.startEIP)
+}
+
+// trace reports a delivery to Env.OnInterrupt.
+func (c *CPU) trace(kind cpu.InterruptKind, e cpu.Exception, eip uint32) {
+	if c.env.OnInterrupt == nil {
+		return
+	}
+	c.env.OnInterrupt(cpu.InterruptEvent{Kind: kind, Vector: e.Vector, Code: e.Code, HasCode: e.HasCode,
+		CS: c.s.Seg[cpu.CS].Selector, EIP: eip, CR2: c.s.CR[2], Cycle: c.s.Cycles})
 }
 
 // exceptionClass orders exceptions for the double-fault rules (SDM Vol. 3,

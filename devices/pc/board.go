@@ -43,6 +43,9 @@ type Config struct {
 	DebugExit *debugport.Config
 	RTCStart  time.Time // RTC time at power-on
 	NoReboot  bool      // a reset ends the run (status 0; triple fault 4)
+	// OnInterrupt, if set, is told of every exception and interrupt the
+	// CPU delivers (-d int).
+	OnInterrupt func(cpu.InterruptEvent)
 }
 
 // Machine is one PC.
@@ -100,7 +103,7 @@ func New(cfg Config) (*Machine, error) {
 	if err := m.wire(); err != nil {
 		return nil, err
 	}
-	eng, err := newEngine(cfg.Engine, cfg.Model, cpu.Env{Bus: m.Bus, Intr: m.PIC, Clock: m.Clock, Stop: &m.stop})
+	eng, err := newEngine(cfg.Engine, cfg.Model, cpu.Env{Bus: m.Bus, Intr: m.PIC, Clock: m.Clock, Stop: &m.stop, OnInterrupt: cfg.OnInterrupt})
 	if err != nil {
 		return nil, err
 	}
