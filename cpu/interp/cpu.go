@@ -62,6 +62,11 @@ type CPU struct {
 
 	inNMI bool // an NMI handler runs: further NMIs wait for IRET
 
+	// Armed debug-register breakpoints (see debugreg.go) and the data or
+	// I/O breakpoints the current instruction hit.
+	execBP, dataBP, ioBP bool
+	pendingDB            uint32
+
 	history [historyLen]Event // recent exceptions, a ring
 	histPos int
 }
@@ -101,6 +106,8 @@ func (c *CPU) State() *cpu.State { return &c.s }
 // SetState implements cpu.Engine.
 func (c *CPU) SetState(s *cpu.State) error {
 	c.s = *s
+	c.updateBreakpoints()
+	c.events = true
 	return nil
 }
 
@@ -116,7 +123,12 @@ func (c *CPU) Stats() cpu.Stats {
 }
 
 // Reset puts the CPU into its power-on state.
-func (c *CPU) Reset() { c.s.Reset(c.model) }
+func (c *CPU) Reset() {
+	c.s.Reset(c.model)
+	c.updateBreakpoints()
+	c.inNMI, c.pendingDB = false, 0
+	c.events = true
+}
 
 // fault is the private panic value that unwinds a faulting instruction; it
 // is always recovered at the instruction boundary in runSlice and never
@@ -260,6 +272,9 @@ func (c *CPU) takeInterrupt(vec uint8) {
 // iterations), retiring at least one cycle.
 func (c *CPU) step() {
 	c.startEIP = c.s.EIP
+	if c.execBP {
+		c.checkExecBP()
+	}
 	c.repRestart = false
 	c.fetchDecode()
 	c.remaining--
@@ -277,7 +292,18 @@ func (c *CPU) step() {
 		c.raise(cpu.VecUD)
 	}
 	tf := c.s.EFlags&cpu.FlagTF != 0
+	rf := c.s.EFlags&cpu.FlagRF != 0
 	handlers[in.Op](c, in)
+	if rf && in.Op != decode.IRET {
+		c.s.EFlags &^= cpu.FlagRF // RF lasts one instruction
+	}
+	if c.pendingDB != 0 {
+		if tf {
+			c.s.DR[6] |= 1 << 14
+		}
+		c.dataTrap()
+		return
+	}
 	if tf {
 		c.singleStep(in)
 	}

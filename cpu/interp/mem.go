@@ -106,6 +106,9 @@ func (c *CPU) checkLimit(seg int, off, size uint32) {
 func (c *CPU) phys(lin uint32) uint32 { return lin & c.addrMask }
 
 func (c *CPU) rd8(seg int, off uint32) uint8 {
+	if c.dataBP {
+		c.checkDataBP(c.s.Seg[seg].Base+off, 1, false)
+	}
 	if c.model >= cpu.Model286 {
 		c.checkLimit(seg, off, 1)
 	}
@@ -113,6 +116,9 @@ func (c *CPU) rd8(seg int, off uint32) uint8 {
 }
 
 func (c *CPU) wr8(seg int, off uint32, v uint8) {
+	if c.dataBP {
+		c.checkDataBP(c.s.Seg[seg].Base+off, 1, true)
+	}
 	if c.model >= cpu.Model286 {
 		c.checkLimit(seg, off, 1)
 	}
@@ -120,6 +126,9 @@ func (c *CPU) wr8(seg int, off uint32, v uint8) {
 }
 
 func (c *CPU) rd16(seg int, off uint32) uint16 {
+	if c.dataBP {
+		c.checkDataBP(c.s.Seg[seg].Base+off, 2, false)
+	}
 	if c.model < cpu.Model286 {
 		// Two byte cycles; the offset wraps inside the segment.
 		base := c.s.Seg[seg].Base
@@ -132,6 +141,9 @@ func (c *CPU) rd16(seg int, off uint32) uint16 {
 }
 
 func (c *CPU) wr16(seg int, off uint32, v uint16) {
+	if c.dataBP {
+		c.checkDataBP(c.s.Seg[seg].Base+off, 2, true)
+	}
 	if c.model < cpu.Model286 {
 		base := c.s.Seg[seg].Base
 		c.writePhys(c.phys(base+(off&0xFFFF)), 1, uint32(v&0xFF))
@@ -143,11 +155,17 @@ func (c *CPU) wr16(seg int, off uint32, v uint16) {
 }
 
 func (c *CPU) rd32(seg int, off uint32) uint32 {
+	if c.dataBP {
+		c.checkDataBP(c.s.Seg[seg].Base+off, 4, false)
+	}
 	c.checkLimit(seg, off, 4)
 	return c.readPhys(c.phys(c.s.Seg[seg].Base+off), 4)
 }
 
 func (c *CPU) wr32(seg int, off uint32, v uint32) {
+	if c.dataBP {
+		c.checkDataBP(c.s.Seg[seg].Base+off, 4, true)
+	}
 	c.checkLimit(seg, off, 4)
 	c.writePhys(c.phys(c.s.Seg[seg].Base+off), 4, v)
 }

@@ -25,6 +25,9 @@ func (c *CPU) requireProtected() {
 // virtual-8086 mode, the TSS I/O permission bitmap decides.
 func (c *CPU) checkIO(port uint16, n uint8) {
 	c.events = true // a device may raise an interrupt or stop the CPU
+	if c.ioBP {
+		c.checkIOBP(port, n)
+	}
 	if !c.protectedMode() {
 		return
 	}
@@ -222,6 +225,7 @@ func movCdRd(c *CPU, in *decode.Inst) {
 		}
 	}
 	c.s.CR[n] = v
+	c.updateBreakpoints()
 }
 
 // cr4Supported are the CR4 bits this CPU implements (none of VME, PVI,
@@ -244,6 +248,8 @@ func movDdRd(c *CPU, in *decode.Inst) {
 		c.raise(cpu.VecUD)
 	}
 	c.s.DR[n] = c.s.Regs[in.RM()]
+	c.updateBreakpoints()
+	c.events = true
 }
 
 // Test registers (386/486 MOV TRn) read as zero and ignore writes.
