@@ -93,8 +93,12 @@ func (e InterruptEvent) String() string {
 	if e.HasCode {
 		code = fmt.Sprintf("%04x", e.Code)
 	}
+	name := fmt.Sprintf("%#x", e.Vector)
+	if e.Kind == KindException {
+		name = VectorName(e.Vector)
+	}
 	return fmt.Sprintf("%-9s v=%02x %-6s e=%s at %04x:%08x cr2=%08x cycle=%d",
-		kind, e.Vector, VectorName(e.Vector), code, e.CS, e.EIP, e.CR2, e.Cycle)
+		kind, e.Vector, name, code, e.CS, e.EIP, e.CR2, e.Cycle)
 }
 
 // ExitReason says why Engine.Run returned.

@@ -140,6 +140,11 @@ func bootErr(opts *RunOptions) (int, error) {
 		}
 	}
 
+	for _, item := range opts.Log {
+		if item == "int" {
+			cfg.OnInterrupt = func(ev cpu.InterruptEvent) { fmt.Fprintln(os.Stderr, ev) }
+		}
+	}
 	m, err := pc.New(cfg)
 	if err != nil {
 		return 0, err
@@ -169,7 +174,9 @@ func bootErr(opts *RunOptions) (int, error) {
 		restore := rawStdin()
 		defer restore()
 		go feedSerial(serialIn, m, cancel, &interrupted)
-		runOpts.Realtime = true
+		// Someone typing at the serial console wants guest time to
+		// follow the wall clock; a pipe (CI) gets full speed.
+		runOpts.Realtime = runOpts.Realtime || term.IsTerminal(int(os.Stdin.Fd()))
 	}
 	var screen *terminal.Screen
 	if display == "curses" {

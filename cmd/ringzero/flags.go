@@ -122,7 +122,7 @@ func newRunFlags(o *RunOptions) *flagList {
 		CPU:      defaultCPU,
 		Engine:   "auto",
 		Display:  "auto",
-		Boot:     BootOrder{Order: "cad"},
+		Boot:     BootOrder{Order: "acd"},
 		Debugcon: Chardev{Kind: "none"},
 	}
 	l := &flagList{fs: flag.NewFlagSet("run", flag.ContinueOnError)}
@@ -423,7 +423,7 @@ type BootOrder struct {
 type bootValue BootOrder
 
 func (v *bootValue) Set(s string) error {
-	b := BootOrder{Order: "cad"}
+	b := BootOrder{Order: "acd"}
 	if !strings.Contains(s, "=") {
 		// The legacy form: -boot d, -boot cd.
 		if err := checkDrives(s); err != nil {

@@ -54,7 +54,7 @@ func TestRunDefaults(t *testing.T) {
 		CPU:      cpu.ModelP2,
 		Engine:   "auto",
 		Display:  "auto",
-		Boot:     BootOrder{Order: "cad"},
+		Boot:     BootOrder{Order: "acd"},
 		Debugcon: Chardev{Kind: "none"},
 	}
 	if !reflect.DeepEqual(*o, want) {
@@ -78,7 +78,7 @@ func TestRunFlagsParse(t *testing.T) {
 		{[]string{"-engine", "kvm"}, func(o *RunOptions) bool { return o.Engine == "kvm" }},
 		{[]string{"-boot", "d"}, func(o *RunOptions) bool { return o.Boot == BootOrder{Order: "d"} }},
 		{[]string{"-boot", "order=dc,once=a"}, func(o *RunOptions) bool { return o.Boot == BootOrder{Order: "dc", Once: "a"} }},
-		{[]string{"-boot", "once=d"}, func(o *RunOptions) bool { return o.Boot == BootOrder{Order: "cad", Once: "d"} }},
+		{[]string{"-boot", "once=d"}, func(o *RunOptions) bool { return o.Boot == BootOrder{Order: "acd", Once: "d"} }},
 		{[]string{"-serial", "stdio", "-serial", "file:/tmp/com2"}, func(o *RunOptions) bool {
 			return reflect.DeepEqual(o.Serial, []Chardev{{Kind: "stdio"}, {Kind: "file", Path: "/tmp/com2"}})
 		}},

@@ -143,8 +143,15 @@ func (m *Machine) wire() error {
 	m.RAM = make([]byte, cfg.MemBytes)
 	low := min(uint64(len(m.RAM)), 0xA0000)
 	must(b.MapRAM(0, m.RAM[:low], false))
-	if len(m.RAM) > 0x100000 {
-		must(b.MapRAM(0x100000, m.RAM[0x100000:], false))
+	high := m.RAM[min(len(m.RAM), 0x100000):]
+	if cfg.Model == cpu.Model286 && len(m.RAM) > 0x1000000-len(cfg.BIOS) {
+		// The 286's 24-bit bus ends at 16 MiB, where its BIOS sits: RAM
+		// stops below the ROM, as on the PC/AT.
+		high = m.RAM[0x100000 : 0x1000000-len(cfg.BIOS)]
+		m.cfg.MemBytes = uint64(0x1000000 - len(cfg.BIOS))
+	}
+	if len(high) > 0 {
+		must(b.MapRAM(0x100000, high, false))
 	}
 	rom := append([]byte(nil), cfg.BIOS...)
 	must(b.MapRAM(uint32(0x100000000-uint64(len(rom))), rom, true))
@@ -154,7 +161,7 @@ func (m *Machine) wire() error {
 	}
 	must(b.MapRAM(uint32(0x100000-len(lowROM)), lowROM, true))
 	// The 286's 24-bit bus sees its reset vector just below 16 MiB.
-	if cfg.MemBytes <= uint64(0x1000000-len(rom)) {
+	if m.cfg.MemBytes <= uint64(0x1000000-len(rom)) {
 		must(b.MapRAM(uint32(0x1000000-len(rom)), rom, true))
 	}
 
