@@ -9,6 +9,7 @@ import (
 
 	"ringzero/cpu"
 	"ringzero/cpu/decode"
+	"ringzero/mmu"
 )
 
 // CPU is the reference interpreter engine. It implements cpu.Engine.
@@ -67,6 +68,9 @@ type CPU struct {
 	execBP, dataBP, ioBP bool
 	pendingDB            uint32
 
+	tlb    *mmu.TLB // paging: translations and their host pages
+	paging bool     // CR0.PG (386+)
+
 	history [historyLen]Event // recent exceptions, a ring
 	histPos int
 }
@@ -74,7 +78,7 @@ type CPU struct {
 // New returns an interp engine for model m in environment env, reset to
 // the model's power-on state.
 func New(m cpu.Model, env cpu.Env) *CPU {
-	c := &CPU{env: env, model: m, icache: new([icacheSize]icacheEntry)}
+	c := &CPU{env: env, model: m, icache: new([icacheSize]icacheEntry), tlb: mmu.New(env.Bus)}
 	c.cur = &c.inst
 	c.rdNum, c.wrNum, c.codeNum = noPage, noPage, noPage
 	if v, ok := env.Bus.(cpu.MapVersioner); ok {
@@ -90,6 +94,7 @@ func New(m cpu.Model, env cpu.Env) *CPU {
 		c.addrMask = 0xFFFFFFFF
 	}
 	c.s.Reset(m)
+	c.updatePaging()
 	c.stats.Counters = map[string]uint64{}
 	return c
 }
@@ -106,6 +111,8 @@ func (c *CPU) State() *cpu.State { return &c.s }
 // SetState implements cpu.Engine.
 func (c *CPU) SetState(s *cpu.State) error {
 	c.s = *s
+	c.updatePaging()
+	c.tlb.FlushAllGlobal()
 	c.updateBreakpoints()
 	c.events = true
 	return nil
@@ -125,6 +132,8 @@ func (c *CPU) Stats() cpu.Stats {
 // Reset puts the CPU into its power-on state.
 func (c *CPU) Reset() {
 	c.s.Reset(c.model)
+	c.updatePaging()
+	c.tlb.FlushAllGlobal()
 	c.updateBreakpoints()
 	c.inNMI, c.pendingDB = false, 0
 	c.events = true
@@ -379,12 +388,30 @@ func (c *CPU) fetchDecode() {
 		limitOK = eip+15 <= 0xFFFF
 	}
 	if off <= 0x1000-15 && limitOK {
-		phys := lin & c.addrMask
-		if phys>>12 != c.codeNum || c.gen == nil {
-			c.codePg = c.env.Bus.RAMPage(phys&^0xFFF, false)
-			c.codeNum = phys >> 12
+		var phys uint32
+		var page []byte
+		if c.paging {
+			a := mmu.Exec
+			if c.cpl() == 3 {
+				a |= mmu.User
+			}
+			p, host, f := c.tlb.TranslateHost(lin, a)
+			if f != nil {
+				c.pageFault(f)
+			}
+			phys = p
+			if host != nil {
+				page = host[:]
+			}
+		} else {
+			phys = lin & c.addrMask
+			if phys>>12 != c.codeNum || c.gen == nil {
+				c.codePg = c.env.Bus.RAMPage(phys&^0xFFF, false)
+				c.codeNum = phys >> 12
+			}
+			page = c.codePg
 		}
-		if page := c.codePg; page != nil {
+		if page != nil {
 			key := uint8(1)
 			if code32 {
 				key = 2
@@ -409,35 +436,52 @@ func (c *CPU) fetchDecode() {
 		}
 	}
 	c.cur = &c.inst
-	// Slow path: byte by byte, with 16-bit IP wrap on the 8086/186 and
-	// segment-limit checks on the 286+.
+	// Slow path: byte by byte as decoding needs them, with 16-bit IP wrap
+	// on the 8086/186, segment-limit checks on the 286+, and a page fault
+	// only for a page the instruction really reaches.
 	n := 15
 	if c.model < cpu.Model286 {
 		n = len(c.fetchBuf)
 	}
 	got := 0
-	for ; got < n; got++ {
-		off := eip + uint32(got)
-		if c.model < cpu.Model286 {
-			off &= 0xFFFF
-		} else if off > cs.Limit || off < eip {
-			break
+	for {
+		err := decode.DecodeInto(&c.inst, c.fetchBuf[:got], mode)
+		if err == nil {
+			return
 		}
-		c.fetchBuf[got] = byte(c.env.Bus.Read((cs.Base+off)&c.addrMask, 1))
+		if err == decode.ErrTruncated && got < n {
+			off := eip + uint32(got)
+			if c.model < cpu.Model286 {
+				off &= 0xFFFF
+			} else if off > cs.Limit || off < eip {
+				c.raiseCode(cpu.VecGP, 0) // runs into the segment limit
+			}
+			c.fetchBuf[got] = c.fetchByte(cs.Base + off)
+			got++
+			continue
+		}
+		if c.model < cpu.Model286 {
+			// The 8086/186 have no length limit: a run of more
+			// prefixes than the fetch buffer holds is consumed as it
+			// goes (the prefixes' effect is lost, as it is when an
+			// interrupt splits them).
+			c.inst = decode.Inst{Op: decode.NOP, Len: uint8(got), OpSize: 2, AdSize: 2}
+			return
+		}
+		c.raiseCode(cpu.VecGP, 0) // too long
 	}
-	err := decode.DecodeInto(&c.inst, c.fetchBuf[:got], mode)
-	switch {
-	case err == nil:
-	case c.model < cpu.Model286:
-		// The 8086/186 have no length limit: a run of more prefixes
-		// than the fetch buffer holds is consumed as it goes (the
-		// prefixes' effect is lost, as it is when an interrupt splits
-		// them).
-		c.inst = decode.Inst{Op: decode.NOP, Len: uint8(got), OpSize: 2, AdSize: 2}
-	default:
-		// Too long, or ran into the segment limit: #GP(0).
-		c.raiseCode(cpu.VecGP, 0)
+}
+
+// fetchByte reads one code byte at a linear address.
+func (c *CPU) fetchByte(lin uint32) byte {
+	if !c.paging {
+		return byte(c.env.Bus.Read(lin&c.addrMask, 1))
 	}
+	a := mmu.Exec
+	if c.cpl() == 3 {
+		a |= mmu.User
+	}
+	return byte(c.readPaged(lin, 1, a))
 }
 
 // protectedMode reports CR0.PE (never on the 8086/186).

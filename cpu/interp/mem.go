@@ -5,6 +5,7 @@ import (
 
 	"ringzero/cpu"
 	"ringzero/cpu/decode"
+	"ringzero/mmu"
 )
 
 // Host-page caches. When the bus versions its memory map
@@ -102,8 +103,138 @@ func (c *CPU) checkLimit(seg int, off, size uint32) {
 	}
 }
 
-// phys maps a linear address to a physical one (paging comes later).
+// phys maps a linear address to a physical one without paging (real-mode
+// structures such as the IVT, and the 286's LOADALL table).
 func (c *CPU) phys(lin uint32) uint32 { return lin & c.addrMask }
+
+// access is the paging access kind of a data access at the current
+// privilege level.
+func (c *CPU) access(write bool) mmu.Access {
+	a := mmu.Read
+	if write {
+		a = mmu.Write
+	}
+	if c.cpl() == 3 {
+		a |= mmu.User
+	}
+	return a
+}
+
+// pageFault raises #PF for f, loading CR2.
+func (c *CPU) pageFault(f *mmu.Fault) {
+	c.s.CR[2] = f.Addr
+	c.raiseCode(cpu.VecPF, f.Code)
+}
+
+// readLin reads size bytes at linear address lin with the current
+// privilege.
+func (c *CPU) readLin(lin uint32, size int) uint32 {
+	if !c.paging {
+		return c.readPhys(lin&c.addrMask, size)
+	}
+	return c.readPaged(lin, size, c.access(false))
+}
+
+// writeLin writes size bytes at linear address lin.
+func (c *CPU) writeLin(lin uint32, size int, v uint32) {
+	if !c.paging {
+		c.writePhys(lin&c.addrMask, size, v)
+		return
+	}
+	c.writePaged(lin, size, v, c.access(true))
+}
+
+// readPaged reads through the TLB; an access that crosses a page is
+// done byte by byte.
+func (c *CPU) readPaged(lin uint32, size int, a mmu.Access) uint32 {
+	off := lin & 0xFFF
+	if off+uint32(size) > 0x1000 {
+		var v uint32
+		for i := 0; i < size; i++ {
+			v |= c.readPaged(lin+uint32(i), 1, a) << (8 * i)
+		}
+		return v
+	}
+	if host, ok := c.tlb.LookupHost(lin, a); ok {
+		return loadLE(host[off:], size)
+	}
+	phys, host, f := c.tlb.TranslateHost(lin, a)
+	if f != nil {
+		c.pageFault(f)
+	}
+	if host != nil {
+		return loadLE(host[off:], size)
+	}
+	c.events = true
+	return c.env.Bus.Read(phys, size)
+}
+
+// writePaged writes through the TLB. A write that crosses a page checks
+// both pages before it writes anything.
+func (c *CPU) writePaged(lin uint32, size int, v uint32, a mmu.Access) {
+	off := lin & 0xFFF
+	if off+uint32(size) > 0x1000 {
+		if _, f := c.tlb.Translate(lin, a); f != nil {
+			c.pageFault(f)
+		}
+		if _, f := c.tlb.Translate(lin+uint32(size)-1, a); f != nil {
+			c.pageFault(f)
+		}
+		for i := 0; i < size; i++ {
+			c.writePaged(lin+uint32(i), 1, v>>(8*i), a)
+		}
+		return
+	}
+	if host, ok := c.tlb.LookupHost(lin, a); ok {
+		storeLE(host[off:], size, v)
+		return
+	}
+	phys, host, f := c.tlb.TranslateHost(lin, a)
+	if f != nil {
+		c.pageFault(f)
+	}
+	if host != nil {
+		storeLE(host[off:], size, v)
+		return
+	}
+	c.events = true
+	c.env.Bus.Write(phys, size, v)
+}
+
+func loadLE(b []byte, size int) uint32 {
+	switch size {
+	case 1:
+		return uint32(b[0])
+	case 2:
+		return uint32(binary.LittleEndian.Uint16(b))
+	}
+	return binary.LittleEndian.Uint32(b)
+}
+
+func storeLE(b []byte, size int, v uint32) {
+	switch size {
+	case 1:
+		b[0] = uint8(v)
+	case 2:
+		binary.LittleEndian.PutUint16(b, uint16(v))
+	default:
+		binary.LittleEndian.PutUint32(b, v)
+	}
+}
+
+// updatePaging hands the paging bits of CR0, CR3 and CR4 to the TLB after
+// one of them changed.
+func (c *CPU) updatePaging() {
+	ctl := mmu.ControlFrom(c.s.CR[0], c.s.CR[3], c.s.CR[4])
+	if c.model < cpu.Model386 {
+		ctl.PG = false
+	}
+	if c.model < cpu.Model486 {
+		ctl.WP = false
+	}
+	c.tlb.SetControl(ctl)
+	c.paging = ctl.PG
+}
 
 func (c *CPU) rd8(seg int, off uint32) uint8 {
 	if c.dataBP {
@@ -112,7 +243,7 @@ func (c *CPU) rd8(seg int, off uint32) uint8 {
 	if c.model >= cpu.Model286 {
 		c.checkLimit(seg, off, 1)
 	}
-	return uint8(c.readPhys(c.phys(c.s.Seg[seg].Base+off), 1))
+	return uint8(c.readLin(c.s.Seg[seg].Base+off, 1))
 }
 
 func (c *CPU) wr8(seg int, off uint32, v uint8) {
@@ -122,7 +253,7 @@ func (c *CPU) wr8(seg int, off uint32, v uint8) {
 	if c.model >= cpu.Model286 {
 		c.checkLimit(seg, off, 1)
 	}
-	c.writePhys(c.phys(c.s.Seg[seg].Base+off), 1, uint32(v))
+	c.writeLin(c.s.Seg[seg].Base+off, 1, uint32(v))
 }
 
 func (c *CPU) rd16(seg int, off uint32) uint16 {
@@ -132,12 +263,12 @@ func (c *CPU) rd16(seg int, off uint32) uint16 {
 	if c.model < cpu.Model286 {
 		// Two byte cycles; the offset wraps inside the segment.
 		base := c.s.Seg[seg].Base
-		lo := c.readPhys(c.phys(base+(off&0xFFFF)), 1)
-		hi := c.readPhys(c.phys(base+((off+1)&0xFFFF)), 1)
+		lo := c.readLin(base+(off&0xFFFF), 1)
+		hi := c.readLin(base+((off+1)&0xFFFF), 1)
 		return uint16(lo | hi<<8)
 	}
 	c.checkLimit(seg, off, 2)
-	return uint16(c.readPhys(c.phys(c.s.Seg[seg].Base+off), 2))
+	return uint16(c.readLin(c.s.Seg[seg].Base+off, 2))
 }
 
 func (c *CPU) wr16(seg int, off uint32, v uint16) {
@@ -146,12 +277,12 @@ func (c *CPU) wr16(seg int, off uint32, v uint16) {
 	}
 	if c.model < cpu.Model286 {
 		base := c.s.Seg[seg].Base
-		c.writePhys(c.phys(base+(off&0xFFFF)), 1, uint32(v&0xFF))
-		c.writePhys(c.phys(base+((off+1)&0xFFFF)), 1, uint32(v>>8))
+		c.writeLin(base+(off&0xFFFF), 1, uint32(v&0xFF))
+		c.writeLin(base+((off+1)&0xFFFF), 1, uint32(v>>8))
 		return
 	}
 	c.checkLimit(seg, off, 2)
-	c.writePhys(c.phys(c.s.Seg[seg].Base+off), 2, uint32(v))
+	c.writeLin(c.s.Seg[seg].Base+off, 2, uint32(v))
 }
 
 func (c *CPU) rd32(seg int, off uint32) uint32 {
@@ -159,7 +290,7 @@ func (c *CPU) rd32(seg int, off uint32) uint32 {
 		c.checkDataBP(c.s.Seg[seg].Base+off, 4, false)
 	}
 	c.checkLimit(seg, off, 4)
-	return c.readPhys(c.phys(c.s.Seg[seg].Base+off), 4)
+	return c.readLin(c.s.Seg[seg].Base+off, 4)
 }
 
 func (c *CPU) wr32(seg int, off uint32, v uint32) {
@@ -167,7 +298,7 @@ func (c *CPU) wr32(seg int, off uint32, v uint32) {
 		c.checkDataBP(c.s.Seg[seg].Base+off, 4, true)
 	}
 	c.checkLimit(seg, off, 4)
-	c.writePhys(c.phys(c.s.Seg[seg].Base+off), 4, v)
+	c.writeLin(c.s.Seg[seg].Base+off, 4, v)
 }
 
 // rdv/wrv access 2 or 4 bytes by operand size.
@@ -332,4 +463,22 @@ func (c *CPU) peek(delta uint32, size uint8) uint32 {
 		sp &= 0xFFFF
 	}
 	return c.rdv(cpu.SS, sp, size)
+}
+
+// sysRead reads the system structures (descriptor tables, the TSS) at a
+// linear address: supervisor accesses whatever the CPL.
+func (c *CPU) sysRead(lin uint32, size int) uint32 {
+	if !c.paging {
+		return c.env.Bus.Read(lin&c.addrMask, size)
+	}
+	return c.readPaged(lin, size, mmu.Read)
+}
+
+// sysWrite writes a system structure (accessed and busy bits, the TSS).
+func (c *CPU) sysWrite(lin uint32, size int, v uint32) {
+	if !c.paging {
+		c.env.Bus.Write(lin&c.addrMask, size, v)
+		return
+	}
+	c.writePaged(lin, size, v, mmu.Write)
 }

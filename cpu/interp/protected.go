@@ -332,15 +332,15 @@ func (c *CPU) readDescriptorFault(sel uint16, vec uint8, ext uint32) descriptor 
 }
 
 func (c *CPU) readLinear16(addr uint32) uint32 {
-	return c.env.Bus.Read(c.phys(addr), 2)
+	return c.sysRead(addr, 2)
 }
 
 func (c *CPU) writeLinear16(addr uint32, v uint32) {
-	c.env.Bus.Write(c.phys(addr), 2, v)
+	c.sysWrite(addr, 2, v)
 }
 
 func (c *CPU) writeLinear32(addr uint32, v uint32) {
-	c.env.Bus.Write(c.phys(addr), 4, v)
+	c.sysWrite(addr, 4, v)
 }
 
 // pmFarRet is RETF [imm16] in protected mode.
@@ -764,6 +764,7 @@ func (c *CPU) taskSwitch(sel uint16, d *descriptor, kind taskKind, e *cpu.Except
 	if is32 {
 		if c.s.CR[0]&cpu.CR0PG != 0 {
 			c.s.CR[3] = c.readLinear32(nb + 0x1C)
+			c.tlb.LoadCR3(c.s.CR[3])
 		}
 		eip = c.readLinear32(nb + 0x20)
 		nfl = c.readLinear32(nb + 0x24)
@@ -850,13 +851,13 @@ func (c *CPU) setBusy(sel uint16, busy bool) {
 		return
 	}
 	addr := c.s.GDTR.Base + uint32(sel&^7) + 5
-	v := c.env.Bus.Read(c.phys(addr), 1)
+	v := c.sysRead(addr, 1)
 	if busy {
 		v |= 2
 	} else {
 		v &^= 2
 	}
-	c.env.Bus.Write(c.phys(addr), 1, v)
+	c.sysWrite(addr, 1, v)
 }
 
 // loadLDTForTask loads LDTR during a task switch (#TS on a bad selector).

@@ -89,15 +89,15 @@ func (c *CPU) readDescriptor(sel uint16) descriptor {
 // readLinear32 reads four bytes at a linear address (paging comes with the
 // mmu package).
 func (c *CPU) readLinear32(addr uint32) uint32 {
-	return c.env.Bus.Read(c.phys(addr), 4)
+	return c.sysRead(addr, 4)
 }
 
 // setAccessed sets the descriptor's accessed bit in memory.
 func (c *CPU) setAccessed(d *descriptor) {
 	if d.attr&cpu.AttrAccessed == 0 {
 		d.attr |= cpu.AttrAccessed
-		b := c.env.Bus.Read(c.phys(d.addr+5), 1)
-		c.env.Bus.Write(c.phys(d.addr+5), 1, b|1)
+		b := c.sysRead(d.addr+5, 1)
+		c.sysWrite(d.addr+5, 1, b|1)
 	}
 }
 

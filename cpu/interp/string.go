@@ -271,7 +271,7 @@ func (c *CPU) codeByte(eip uint32) uint8 {
 	if c.model < cpu.Model286 {
 		eip &= 0xFFFF
 	}
-	return uint8(c.env.Bus.Read(c.phys(c.s.Seg[cpu.CS].Base+eip), 1))
+	return c.fetchByte(c.s.Seg[cpu.CS].Base + eip)
 }
 
 func movsH(c *CPU, in *decode.Inst) { c.stringInst(in, movs) }

@@ -224,13 +224,19 @@ func movCdRd(c *CPU, in *decode.Inst) {
 			c.raiseCode(cpu.VecGP, 0)
 		}
 	}
+	old := c.s.CR[n]
 	c.s.CR[n] = v
 	c.updateBreakpoints()
+	if n == 3 {
+		c.tlb.LoadCR3(v)
+	} else if n != 2 && old != v {
+		c.updatePaging()
+	}
 }
 
-// cr4Supported are the CR4 bits this CPU implements (none of VME, PVI,
-// PSE, PGE… until the mmu and virtual-8086 work land: TSD and DE only).
-const cr4Supported = 1<<2 | 1<<3
+// cr4Supported are the CR4 bits this CPU implements: TSD, DE, PSE, PGE
+// (VME and PVI, the virtual-8086 extensions, are not modelled).
+const cr4Supported = 1<<2 | 1<<3 | 1<<4 | 1<<7
 
 func movRdDd(c *CPU, in *decode.Inst) {
 	c.requireCPL0()
@@ -262,6 +268,7 @@ func invlpg(c *CPU, in *decode.Inst) {
 	if !in.HasMem {
 		c.raise(cpu.VecUD)
 	}
+	c.tlb.FlushPage(c.s.Seg[seg(in)].Base + c.ea(in))
 }
 
 // CPUID vendor and feature bits: only what is implemented is claimed.
@@ -272,6 +279,8 @@ const (
 	featSEP  = 1 << 11
 	featCMOV = 1 << 15
 	featDE   = 1 << 2
+	featPSE  = 1 << 3
+	featPGE  = 1 << 13
 )
 
 func cpuid(c *CPU, in *decode.Inst) {
@@ -284,10 +293,10 @@ func cpuid(c *CPU, in *decode.Inst) {
 	case 1:
 		if c.model >= cpu.ModelP2 {
 			a = 0x0633 // family 6, model 3, stepping 3 (Klamath)
-			d = featDE | featTSC | featMSR | featCX8 | featSEP | featCMOV
+			d = featDE | featPSE | featTSC | featMSR | featCX8 | featSEP | featPGE | featCMOV
 		} else {
 			a = 0x0543
-			d = featDE | featTSC | featMSR | featCX8
+			d = featDE | featPSE | featTSC | featMSR | featCX8
 		}
 	case 2:
 		if c.model >= cpu.ModelP2 {
