@@ -129,6 +129,9 @@ func (c *CPU) pageFault(f *mmu.Fault) {
 // readLin reads size bytes at linear address lin with the current
 // privilege.
 func (c *CPU) readLin(lin uint32, size int) uint32 {
+	if c.s.EFlags&cpu.FlagAC != 0 && lin&uint32(size-1) != 0 {
+		c.alignCheck()
+	}
 	if !c.paging {
 		return c.readPhys(lin&c.addrMask, size)
 	}
@@ -137,6 +140,9 @@ func (c *CPU) readLin(lin uint32, size int) uint32 {
 
 // writeLin writes size bytes at linear address lin.
 func (c *CPU) writeLin(lin uint32, size int, v uint32) {
+	if c.s.EFlags&cpu.FlagAC != 0 && lin&uint32(size-1) != 0 {
+		c.alignCheck()
+	}
 	if !c.paging {
 		c.writePhys(lin&c.addrMask, size, v)
 		return
@@ -481,4 +487,12 @@ func (c *CPU) sysWrite(lin uint32, size int, v uint32) {
 		return
 	}
 	c.writePaged(lin, size, v, mmu.Write)
+}
+
+// alignCheck raises #AC(0) for a misaligned data access at CPL 3 when
+// CR0.AM and EFLAGS.AC are both set (486 and later).
+func (c *CPU) alignCheck() {
+	if c.model >= cpu.Model486 && c.s.CR[0]&cpu.CR0AM != 0 && c.cpl() == 3 {
+		c.raiseCode(cpu.VecAC, 0)
+	}
 }
