@@ -188,8 +188,11 @@ kbd_scancode:
 	call	kbd_shift_keys
 	jnc	.ret			; a shift-type key: done
 	test	al, 0x80
-	jnz	.ret			; other releases do nothing
-	jmp	kbd_make
+	jz	kbd_make
+	cmp	ah, 0x52		; Insert released
+	jne	.ret
+	and	byte [BDA_KBFLAGS2], 0x7F
+	ret
 .ack:
 	or	byte [BDA_KBLEDS], 0x10
 .ret:
@@ -366,8 +369,9 @@ kbd_make:
 	test	cl, 0x03
 	jz	.not_ins
 .ins:
-	test	byte [BDA_KBFLAGS2], 0x80
+	test	byte [BDA_KBFLAGS2], 0x80	; held: a typematic repeat
 	jnz	.not_ins
+	or	byte [BDA_KBFLAGS2], 0x80
 	xor	byte [BDA_KBFLAGS1], 0x80
 .not_ins:
 	cmp	ah, KEY_LAST
