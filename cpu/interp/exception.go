@@ -105,8 +105,24 @@ func (c *CPU) tryDeliver(e cpu.Exception) (next cpu.Exception, ok bool) {
 			next, ok = f.e, false
 		}
 	}()
+	if c.model >= cpu.Model386 && isFault(e.Vector) {
+		// Faults push EFLAGS with RF set, so the restarted instruction
+		// does not hit its own instruction breakpoint again.
+		c.s.EFlags |= cpu.FlagRF
+	}
 	c.deliver(e.Vector, false, c.s.EIP, e)
 	return cpu.Exception{}, true
+}
+
+// isFault reports the exceptions that restart their instruction (not the
+// debug exception, whose instruction-breakpoint form leaves RF to the
+// handler).
+func isFault(v uint8) bool {
+	switch v {
+	case cpu.VecDE, cpu.VecBR, cpu.VecUD, cpu.VecNM, cpu.VecTS, cpu.VecNP, cpu.VecSS, cpu.VecGP, cpu.VecPF, cpu.VecMF, cpu.VecAC:
+		return true
+	}
+	return false
 }
 
 // interrupt delivers an external interrupt or a software INT n; ret is the
