@@ -60,6 +60,10 @@ type Env struct {
 	Clock Clock      // nil: no timers
 	Stop  *StopFlag  // nil: devices never stop the engine
 	NMI   *atomic.Bool
+	// FERR, if set, drives the FPU error line (IRQ 13 on the PC) for x87
+	// errors reported with CR0.NE clear; the board clears it when the
+	// guest writes port 0xF0.
+	FERR func(active bool)
 	// OnInterrupt, if set, is told of every exception and interrupt the
 	// engine delivers (-d int).
 	OnInterrupt func(InterruptEvent)

@@ -1,5 +1,7 @@
 package cpu
 
+import "ringzero/cpu/x87"
+
 // General-register indices into State.Regs, in the x86 encoding order
 // (ModRM reg field and the +r opcode forms).
 const (
@@ -114,6 +116,7 @@ type State struct {
 	LDTR   Segment    // local descriptor table register with its cache
 	TR     Segment    // task register with its cache
 	MSW286 uint16     // unused on 386+; reserved for the 286 LOADALL image
+	FPU    x87.FPU    // the x87 state (on-chip from the 486)
 
 	Halted bool // HLT executed; cleared by an interrupt, NMI or reset
 	// IRQShadow is set for one instruction after STI, MOV SS and POP SS:
@@ -163,6 +166,7 @@ func (s *State) Reset(m Model) {
 		s.DR[6] = 0xFFFF0FF0
 		s.DR[7] = 0x400
 	}
+	s.FPU = x87.New()
 	s.IDTR.Limit = 0x3FF
 	s.GDTR.Limit = 0xFFFF
 	s.LDTR = Segment{Limit: 0xFFFF, Attr: AttrP | 2}

@@ -103,28 +103,6 @@ func sti(c *CPU, in *decode.Inst) {
 	c.s.EFlags |= cpu.FlagIF
 }
 
-// wait (FWAIT): #NM when CR0.MP and CR0.TS are both set. With no x87 yet
-// there is nothing to wait for.
-func wait(c *CPU, in *decode.Inst) {
-	if c.model >= cpu.Model286 && c.s.CR[0]&(cpu.CR0MP|cpu.CR0TS) == cpu.CR0MP|cpu.CR0TS {
-		c.raise(cpu.VecNM)
-	}
-}
-
-// esc is an x87 escape (D8-DF). With CR0.EM or CR0.TS set it raises #NM on
-// the 286 and later. The x87 itself arrives with the i686 work; without it
-// an escape is a no-op, as on a PC with an empty coprocessor socket.
-func esc(c *CPU, in *decode.Inst) {
-	if c.model >= cpu.Model286 && c.s.CR[0]&(cpu.CR0EM|cpu.CR0TS) != 0 {
-		c.raise(cpu.VecNM)
-	}
-	if in.HasMem && c.model >= cpu.Model286 {
-		// The CPU checks the operand's first word against the segment
-		// limit before handing it to the coprocessor.
-		c.checkLimit(seg(in), c.ea(in), 2)
-	}
-}
-
 func ud(c *CPU, in *decode.Inst) { c.raise(cpu.VecUD) }
 
 // Descriptor-table registers.
@@ -278,6 +256,7 @@ const (
 	featCX8  = 1 << 8
 	featSEP  = 1 << 11
 	featCMOV = 1 << 15
+	featFPU  = 1 << 0
 	featDE   = 1 << 2
 	featPSE  = 1 << 3
 	featPGE  = 1 << 13
@@ -293,10 +272,10 @@ func cpuid(c *CPU, in *decode.Inst) {
 	case 1:
 		if c.model >= cpu.ModelP2 {
 			a = 0x0633 // family 6, model 3, stepping 3 (Klamath)
-			d = featDE | featPSE | featTSC | featMSR | featCX8 | featSEP | featPGE | featCMOV
+			d = featFPU | featDE | featPSE | featTSC | featMSR | featCX8 | featSEP | featPGE | featCMOV
 		} else {
 			a = 0x0543
-			d = featDE | featPSE | featTSC | featMSR | featCX8
+			d = featFPU | featDE | featPSE | featTSC | featMSR | featCX8
 		}
 	case 2:
 		if c.model >= cpu.ModelP2 {

@@ -17,6 +17,7 @@ import (
 	"ringzero/devices/dma"
 	"ringzero/devices/floppy"
 	"ringzero/devices/i8042"
+	"ringzero/devices/irq"
 	"ringzero/devices/pic"
 	"ringzero/devices/pit"
 	"ringzero/devices/uart"
@@ -103,7 +104,8 @@ func New(cfg Config) (*Machine, error) {
 	if err := m.wire(); err != nil {
 		return nil, err
 	}
-	eng, err := newEngine(cfg.Engine, cfg.Model, cpu.Env{Bus: m.Bus, Intr: m.PIC, Clock: m.Clock, Stop: &m.stop, OnInterrupt: cfg.OnInterrupt})
+	eng, err := newEngine(cfg.Engine, cfg.Model, cpu.Env{Bus: m.Bus, Intr: m.PIC, Clock: m.Clock, Stop: &m.stop, OnInterrupt: cfg.OnInterrupt,
+		FERR: m.PIC.IRQ(13).Set})
 	if err != nil {
 		return nil, err
 	}
@@ -264,6 +266,10 @@ func (m *Machine) wire() error {
 	ports(debugport.PM1aControlBase, debugport.PM1ControlLen, "pm1a-cnt", m.PM.Control(), bus.SizeAll)
 	ports(debugport.PMTimerBase, debugport.PMTimerLen, "pm-tmr", m.PM.Timer(), bus.SizeAll)
 
+	// The FPU error latch: IRQ 13 stays raised until the guest writes
+	// port 0xF0 (the AT's "clear math coprocessor busy").
+	ports(0xF0, 1, "fpu-clear", fpuClear{m.PIC.IRQ(13)}, bus.Size8)
+
 	// Reset control register (PIIX3 port CF9): bit 2 resets.
 	ports(0xCF9, 1, "rcr", &resetControl{m: m}, bus.Size8)
 	return errors.Join(errs...)
@@ -275,6 +281,12 @@ func orDiscard(w io.Writer) io.Writer {
 	}
 	return w
 }
+
+// fpuClear is port 0xF0: any write drops FERR# (IRQ 13).
+type fpuClear struct{ line irq.Line }
+
+func (f fpuClear) ReadPort(off uint16, size int) uint32     { return 0xFF }
+func (f fpuClear) WritePort(off uint16, size int, v uint32) { f.line.Set(false) }
 
 // resetControl is the PIIX reset control register at 0xCF9.
 type resetControl struct {
