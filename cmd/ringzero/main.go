@@ -39,6 +39,8 @@ func cli(args []string, stdout, stderr io.Writer) int {
 			return runCmd(args[1:], stdout, stderr)
 		case "cputest":
 			return cputestCmd(args[1:], stdout, stderr)
+		case "bench":
+			return benchCmd(args[1:], stdout, stderr)
 		case "help":
 			return helpCmd(args[1:], stdout, stderr)
 		}
@@ -101,6 +103,7 @@ func printOverview(w io.Writer) {
 Usage:
   ringzero [run] [flags] [IMAGE]      boot a PC; IMAGE is the first hard disk, like -hda
   ringzero cputest [flags] [PATH...]  run single-step CPU test suites on the interpreter
+  ringzero bench [-cpu M] [-engine E] measure guest MIPS and a whole boot
   ringzero help [run|cputest]         show this help
 
 Flags follow QEMU's spelling: -flag value or -flag=value, before or after IMAGE.
