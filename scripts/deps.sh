@@ -8,9 +8,11 @@
 WINDOW_DEBS="gcc libc6-dev pkg-config libgl1-mesa-dev libxrandr-dev libxcursor-dev libxinerama-dev libxi-dev libxxf86vm-dev libasound2-dev"
 
 # TEST_DEBS are the tests' tools: nasm rebuilds testroms, QEMU and Bochs
-# are the reference machines the differential tests compare against, and
-# Xvfb gives the window tests a display.
-TEST_DEBS="nasm qemu-system-x86 bochs bochs-term bochsbios vgabios xvfb xauth"
+# are the reference machines the differential tests compare against, Xvfb
+# gives the window tests a display, xdotool types into the window through
+# the X server and xwd (x11-apps) captures it. acpica-tools' iasl
+# disassembles the ACPI tables that bios/acpi builds.
+TEST_DEBS="nasm qemu-system-x86 bochs bochs-term bochsbios vgabios xvfb xauth xdotool x11-apps acpica-tools"
 
 # missing_debs prints the packages among its arguments that are not
 # installed; nothing if dpkg is not there to ask.

@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
+	"syscall"
 	"time"
 
 	"golang.org/x/term"
@@ -20,6 +22,7 @@ import (
 	"ringzero/devices/disk"
 	"ringzero/devices/pc"
 	"ringzero/frontend/terminal"
+	"ringzero/frontend/window"
 	"ringzero/testroms"
 )
 
@@ -111,11 +114,29 @@ func bootErr(opts *RunOptions) (int, error) {
 	display := opts.Display
 	interactive := term.IsTerminal(int(os.Stdout.Fd())) && term.IsTerminal(int(os.Stdin.Fd()))
 	if display == "auto" || display == "window" {
-		// The window front end is not built yet: the terminal shows the
-		// screen when there is one.
-		display = "none"
-		if interactive && opts.Serial0() != "stdio" && opts.Debugcon.Kind != "stdio" {
-			display = "curses"
+		hasDisplay := os.Getenv("DISPLAY") != ""
+		switch {
+		case hasDisplay && window.Built:
+			display = "window"
+		case hasDisplay && os.Getenv(windowChildEnv) == "":
+			if path := windowBinary(); path != "" {
+				// Never returns on success: the window binary takes over
+				// with the same command line.
+				err := syscall.Exec(path, append([]string{path}, os.Args[1:]...), append(os.Environ(), windowChildEnv+"=1"))
+				return 0, fmt.Errorf("starting %s: %v", path, err)
+			}
+			fallthrough
+		default:
+			if display == "window" {
+				if !hasDisplay {
+					return 0, errors.New("-display window: no X display (DISPLAY is not set)")
+				}
+				return 0, errors.New("-display window: this ringzero has no window: build it with ./scripts/run (which builds ringzero-window), or go build -tags window ./cmd/ringzero")
+			}
+			display = "none"
+			if interactive && opts.Serial0() != "stdio" && opts.Debugcon.Kind != "stdio" {
+				display = "curses"
+			}
 		}
 	}
 	var serialIn io.Reader
@@ -193,7 +214,13 @@ func bootErr(opts *RunOptions) (int, error) {
 		}()
 	}
 
-	res, runErr := m.Run(ctx, runOpts)
+	var res pc.Result
+	var runErr error
+	if display == "window" {
+		res, runErr = window.Run(ctx, m, window.Options{ScreenshotDir: "."})
+	} else {
+		res, runErr = m.Run(ctx, runOpts)
+	}
 	if screen != nil {
 		screen.Close()
 	}
@@ -327,4 +354,21 @@ func printHistory(w io.Writer, m *pc.Machine) {
 	for _, e := range h.History() {
 		fmt.Fprintf(w, "  cycle %d: %v at %04x:%08x\n", e.Cycle, e.Exception, e.CS, e.EIP)
 	}
+}
+
+// windowChildEnv marks a ringzero-window started by ringzero, so it never
+// starts another.
+const windowChildEnv = "RINGZERO_WINDOW_CHILD"
+
+// windowBinary is the ringzero-window binary beside this one, if any.
+func windowBinary() string {
+	self, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	path := filepath.Join(filepath.Dir(self), "ringzero-window")
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 && path != self {
+		return path
+	}
+	return ""
 }

@@ -1,7 +1,7 @@
 package x87
 
 import (
-	"math/big"
+	"math"
 	"math/bits"
 )
 
@@ -56,6 +56,12 @@ func nanResult(a, b Ext80, two bool) (r Ext80, fl Flags, ok bool) {
 	return quiet(b), fl, true
 }
 
+// normal reports whether x is a normal number (biased exponent 1-7FFE,
+// integer bit set): the common case, which needs no special handling.
+func normal(x Ext80) bool {
+	return (x.Se&expMask)-1 < maxExpRaw-1 && x.Sig&intBit != 0
+}
+
 // denormFlag returns DE if any of xs is a denormal or pseudo-denormal.
 func denormFlag(xs ...Ext80) Flags {
 	for _, x := range xs {
@@ -73,6 +79,13 @@ func Add(a, b Ext80, cw uint16) (Ext80, Flags) { return addSub(a, b, false, cw) 
 func Sub(a, b Ext80, cw uint16) (Ext80, Flags) { return addSub(a, b, true, cw) }
 
 func addSub(a, b Ext80, negB bool, cw uint16) (Ext80, Flags) {
+	if normal(a) && normal(b) {
+		bn := b.num()
+		bn.neg = bn.neg != negB
+		if n, exactZero := addNum(a.num(), bn); !exactZero {
+			return roundExt(n, cw)
+		}
+	}
 	if r, fl, ok := nanResult(a, b, true); ok {
 		return r, fl
 	}
@@ -146,6 +159,9 @@ func addNum(a, b num) (n num, exactZero bool) {
 
 // Mul returns a × b.
 func Mul(a, b Ext80, cw uint16) (Ext80, Flags) {
+	if normal(a) && normal(b) {
+		return roundExt(mulNum(a.num(), b.num()), cw)
+	}
 	if r, fl, ok := nanResult(a, b, true); ok {
 		return r, fl
 	}
@@ -173,6 +189,9 @@ func mulNum(a, b num) num {
 
 // Div returns a / b.
 func Div(a, b Ext80, cw uint16) (Ext80, Flags) {
+	if normal(a) && normal(b) {
+		return roundExt(divNum(a.num(), b.num()), cw)
+	}
 	if r, fl, ok := nanResult(a, b, true); ok {
 		return r, fl
 	}
@@ -236,33 +255,56 @@ func Sqrt(a Ext80, cw uint16) (Ext80, Flags) {
 	return r, denormFlag(a) | rf
 }
 
-// sqrtNum takes the square root of a positive nonzero num exactly to
-// about 97 bits plus a sticky bit. Square roots of 64-bit significands
-// are never halfway cases, so the sticky bit settles every rounding.
+// sqrtNum takes the square root of a positive nonzero num: a 64-bit
+// integer root of the 128-bit radicand hi·2^64 (or hi·2^63 to make the
+// exponent even), then the round bit and the sticky bit from the
+// remainder. A root of a 64-bit significand is never a halfway case, so
+// that settles every rounding mode and precision.
 func sqrtNum(a num) num {
-	// a = hi · 2^(exp-63). Make the power of two even, then scale by 2^128
-	// so the integer root carries 96+ bits.
-	e := a.exp - 63
-	var m big.Int
-	m.SetUint64(a.hi)
-	sh := uint(128)
+	e := a.exp - 63 // value = hi · 2^e
+	nh, nl := a.hi, uint64(0)
 	if e&1 != 0 {
-		sh++ // hi·2^129 · 2^(e-1-128)
-		e--
+		nh, nl = a.hi>>1, a.hi<<63 // hi·2^63 · 2^(e-63)
+		e++
 	}
-	m.Lsh(&m, sh)
-	var root, sq big.Int
-	root.Sqrt(&m)
-	sq.Mul(&root, &root)
-	// root ≈ sqrt(m) and value = m·2^(e-128), with e even now.
-	var buf [16]byte
-	root.FillBytes(buf[:])
-	n := num{exp: 127 + (e-128)/2, hi: getBE(buf[:8]), lo: getBE(buf[8:])}
-	n = n.normalize()
-	if sq.Cmp(&m) != 0 {
-		n.lo |= 1
+	// value = N · 2^(e-64) with N = nh:nl in [2^126, 2^128), so the root
+	// s = floor(sqrt N) has exactly 64 bits and sqrt(value) = s' · 2^((e-64)/2).
+	s := isqrt128(nh, nl)
+	ph, pl := bits.Mul64(s, s)
+	rl, b := bits.Sub64(nl, pl, 0)
+	rh, _ := bits.Sub64(nh, ph, b)
+	// sqrt N = s + f, f in [0, 1): f >= 1/2 iff N >= s² + s + 1/4, that is
+	// iff the remainder exceeds s; f is never exactly 1/2.
+	n := num{exp: (e-64)/2 + 63, hi: s}
+	if rh != 0 || rl > s {
+		n.lo = 1<<63 | 1
+	} else if rl != 0 {
+		n.lo = 1
 	}
 	return n
+}
+
+// isqrt128 returns floor(sqrt(hi:lo)) for hi:lo >= 2^126, by Newton's
+// iteration from above, started from the float64 root.
+func isqrt128(hi, lo uint64) uint64 {
+	f := math.Sqrt(float64(hi)*0x1p64 + float64(lo))
+	s := ^uint64(0)
+	if f < 0x1p64-0x1p13 {
+		s = uint64(f) + 1<<13 // above the root: the float64 is good to 2^12
+	}
+	for {
+		if hi >= s {
+			// Only when the root is 2^64-1 itself: the quotient would
+			// not fit, and s is the answer.
+			return s
+		}
+		q, _ := bits.Div64(hi, lo, s)
+		t := s>>1 + q>>1 + s&q&1
+		if t >= s {
+			return s
+		}
+		s = t
+	}
 }
 
 func getBE(b []byte) uint64 {

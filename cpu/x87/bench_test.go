@@ -64,3 +64,25 @@ func benchD9(b *testing.B, modrm byte) {
 		f.Exec(in, &r, nil)
 	}
 }
+
+func BenchmarkFCOS(b *testing.B)    { benchD9(b, 0xFF) }
+func BenchmarkFSINCOS(b *testing.B) { benchD9(b, 0xFB) }
+func BenchmarkFPTAN(b *testing.B)   { benchD9(b, 0xF2) }
+func BenchmarkFPATAN(b *testing.B)  { benchD9(b, 0xF3) }
+func BenchmarkF2XM1(b *testing.B)   { benchD9(b, 0xF0) }
+func BenchmarkFYL2X(b *testing.B)   { benchD9(b, 0xF1) }
+func BenchmarkFPREM(b *testing.B)   { benchD9(b, 0xF8) }
+
+// FSIN of a large argument: the exact reduction by the 66-bit π.
+func BenchmarkFSINLarge(b *testing.B) {
+	f := New()
+	f.Push(FromFloat64(1e15 + 0.5))
+	saved := f
+	var r Regs
+	in := Inst{Opcode: 0xD9, ModRM: 0xFE}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		f = saved
+		f.Exec(in, &r, nil)
+	}
+}

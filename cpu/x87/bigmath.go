@@ -175,6 +175,11 @@ func sinCos(r *big.Float) (s, c *big.Float) {
 // bits and k·π66/2 at most 130, all above 2^-66.
 func reduce(x *big.Float) (*big.Float, int) {
 	consts()
+	if x.MantExp(nil) <= 0 { // |x| < 1 < π/4·1.27: k = 0 unless |x| > π/4
+		if new(big.Float).Abs(x).Cmp(big.NewFloat(0.78)) < 0 {
+			return x, 0
+		}
+	}
 	half := newF(400).SetMantExp(bigPi66, -1)
 	q := newF(400).Quo(x, half)
 	// k = nearest integer to q.

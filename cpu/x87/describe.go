@@ -2,9 +2,9 @@ package x87
 
 import "fmt"
 
-// Desc describes an x87 encoding for the interpreter and for traces.
+// Desc describes an x87 encoding for the interpreter. Describe builds it
+// without allocating; Name gives the mnemonic for traces.
 type Desc struct {
-	Name string // mnemonic with Intel operands, "FADD ST(0),ST(3)"
 	// Valid is false for the encodings the P6 does not define, which
 	// raise #UD (after the #NM check).
 	Valid bool
@@ -60,40 +60,54 @@ var d9Names = [32]string{
 	"FPREM", "FYL2XP1", "FSQRT", "FSINCOS", "FRNDINT", "FSCALE", "FSIN", "FCOS",
 }
 
-// Describe returns what the encoding in.Opcode/in.ModRM is (in.Op16
-// selects the environment sizes).
+// Describe returns what the encoding in.Opcode/in.ModRM is (in.Op16 and
+// in.Real select the environment sizes).
 func Describe(in Inst) Desc {
 	op, modrm := in.Opcode&7, in.ModRM
 	reg := modrm >> 3 & 7
 	if modrm < 0xC0 {
 		m := memOps[op][reg]
 		if m.name == "" {
-			return Desc{Name: "(bad)"}
+			return Desc{}
 		}
-		d := Desc{Name: m.name, Valid: true, Waits: true, MemSize: m.size, MemRead: m.read, MemWrite: m.write}
+		d := Desc{Valid: true, Waits: true, MemSize: m.size, MemRead: m.read, MemWrite: m.write}
 		switch m.size {
 		case -1:
 			d.MemSize = in.form().EnvSize()
 		case -2:
 			d.MemSize = in.form().SaveSize()
 		}
-		switch {
-		case op == 1 && reg >= 4, op == 5 && (reg == 4 || reg == 6 || reg == 7):
+		if op == 1 && reg >= 4 || op == 5 && (reg == 4 || reg == 6 || reg == 7) {
 			d.Control = true
 			d.Waits = reg == 4 || reg == 5 // FLDENV, FLDCW, FRSTOR
 		}
 		return d
 	}
-	name := regName(op, modrm)
-	if name == "" {
-		return Desc{Name: "(bad)"}
+	if !validReg(op, modrm) {
+		return Desc{}
 	}
-	d := Desc{Name: name, Valid: true, Waits: true}
+	d := Desc{Valid: true, Waits: true}
 	if op == 3 && modrm >= 0xE0 && modrm <= 0xE4 || op == 7 && modrm == 0xE0 {
 		// FNENI, FNDISI, FNCLEX, FNINIT, FNSETPM, FNSTSW AX.
 		d.Waits, d.Control = false, true
 	}
 	return d
+}
+
+// Name returns the mnemonic with Intel operands, "FADD ST(0),ST(3)" or
+// "FLD m64real", or "(bad)" for an undefined encoding.
+func Name(in Inst) string {
+	op, modrm := in.Opcode&7, in.ModRM
+	if modrm < 0xC0 {
+		if n := memOps[op][modrm>>3&7].name; n != "" {
+			return n
+		}
+		return "(bad)"
+	}
+	if !validReg(op, modrm) {
+		return "(bad)"
+	}
+	return regName(op, modrm)
 }
 
 // regName names a register form, or returns "" for an undefined one.

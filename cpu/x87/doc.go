@@ -21,18 +21,25 @@
 // (DE); unnormals, pseudo-NaNs and pseudo-infinities are unsupported and
 // raise IE; FLD m80 and FSTP m80 move every pattern unchanged.
 //
-// The transcendental instructions compute in math/big at 200 bits and
-// round once, so their results are correctly rounded (the P6 promises
-// under one ulp; AMD silicon agrees with them to within one ulp). FSIN,
-// FCOS, FSINCOS and FPTAN reduce the argument by the P6's 66-bit π, as
-// the hardware does, and leave |x| >= 2^63 unchanged with C2 set. F2XM1
-// and FYL2XP1 compute the true value outside the ranges the SDM defines
-// them for.
+// The transcendental instructions are correctly rounded (the P6
+// promises under one ulp; AMD silicon agrees with these results to
+// within one ulp, and exactly in 95-99% of cases). They are evaluated in
+// 128-bit fixed point (fastmath.go, about 2^-118 relative error) and
+// rounded when Ziv's test shows the rounding is certain; otherwise, and
+// for tiny or exact cases, math/big at 200 bits decides (bigmath.go).
+// Both paths give identical results (TestFastMatchesSlow). FSIN, FCOS,
+// FSINCOS and FPTAN reduce the argument exactly by the P6's 66-bit π, as
+// the hardware does, so fsin of the double nearest π is the hardware's
+// 1.2246063538223773e-16; |x| >= 2^63 is left unchanged with C2 set.
+// F2XM1 and FYL2XP1 return the true value outside the ranges the SDM
+// defines them for. Like silicon, F2XM1 and FYL2X report PE even for
+// their exactly representable results (2^1-1, 3·log2(8)).
 //
 // # State
 //
 // FPU holds R0-R7, CW, SW (with TOP), the full tag word and the last
-// instruction and operand pointers. It is a plain value. StoreEnv,
+// instruction and operand pointers. It is a plain value: New gives the
+// FNINIT state, Reset the power-on state. StoreEnv,
 // LoadEnv, Save and Restore produce and consume the FSTENV and FSAVE
 // images in their four forms (16/32-bit, real/protected: SDM Vol. 1,
 // figures 8-9 to 8-12).
@@ -54,7 +61,8 @@
 //	eflags, ax = regs.EFlags, regs.AX
 //
 // FWAIT (9B) is the same pending check: #NM when CR0.MP and CR0.TS, then
-// #MF or IRQ 13 if fpu.Pending(). Exec returns nil, ErrUD, or the Mem's
+// #MF or IRQ 13 if fpu.Pending(). FINIT, FCLEX, FSTCW, FSTSW, FSTENV and
+// FSAVE are FWAIT followed by the FN form, and need nothing more. Exec returns nil, ErrUD, or the Mem's
 // own error (a page fault, say) unchanged, with the FPU untouched by the
 // faulting instruction. Numeric exceptions are never errors: masked ones
 // give the masked response; unmasked ones set ES and B, store what the

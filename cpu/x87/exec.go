@@ -83,12 +83,19 @@ func (in *Inst) form() Form {
 // #MF when CR0.NE, else FERR#/IRQ 13 and carry on), and the segment and
 // page checks of the memory operand, whose size Describe gives.
 //
+// r may be nil for instructions other than FCMOVcc, FCOMI, FCOMIP,
+// FUCOMI, FUCOMIP and FNSTSW AX; mem may be nil for register forms.
+//
 // Exec returns nil, ErrUD for an undefined encoding, or the accessor's
 // error. Numeric exceptions are not errors: they update the status word
 // and, when unmasked, leave ES set for the next waiting instruction, as
 // on the hardware.
 func (f *FPU) Exec(in Inst, r *Regs, mem Mem) error {
 	if in.ModRM >= 0xC0 {
+		var none Regs
+		if r == nil { // allowed when the caller knows no register is touched
+			r = &none
+		}
 		return f.execReg(&in, r)
 	}
 	d := Describe(in)

@@ -69,12 +69,12 @@ func (f *FPU) Init() {
 	f.FIP, f.FCS, f.FOP, f.FDP, f.FDS = 0, 0, 0, 0, 0
 }
 
-// Reset is the power-on state: FNINIT with the registers cleared. (A
-// RESET leaves the P6 with the control word 0040 until the BIOS runs
-// FNINIT; engines that model that can set CW themselves.)
+// Reset puts the FPU in its power-on (RESET) state, SDM Vol. 3, table
+// 9-1: control word 0040 (all exceptions unmasked, single precision),
+// status word 0, tag word 5555 (every register holding +0.0), pointers
+// 0. Firmware then runs FNINIT, which gives the state of Init.
 func (f *FPU) Reset() {
-	*f = FPU{}
-	f.Init()
+	*f = FPU{CW: 0x0040, TW: 0x5555}
 }
 
 // Top returns TOP, the physical register that is ST(0).

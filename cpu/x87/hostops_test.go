@@ -93,6 +93,7 @@ func TestOpsMatchHost(t *testing.T) {
 		{"FSCALE", 0xFD, Scale, 0},
 	}
 	bad := 0
+	report := hostReport(t)
 	for i := 0; i < 200000; i++ {
 		a, b := randExt(r), randExt(r)
 		cw := randCW(r)
@@ -110,7 +111,7 @@ func TestOpsMatchHost(t *testing.T) {
 		if got != want || uint16(fl)&mask != sw&mask {
 			bad++
 			if bad <= 20 {
-				t.Errorf("%s %v %v cw %04x: got %v flags %04x, host %v sw %04x", o.name, a, b, cw, got, uint16(fl)&mask, want, sw&mask)
+				report("%s %v %v cw %04x: got %v flags %04x, host %v sw %04x", o.name, a, b, cw, got, uint16(fl)&mask, want, sw&mask)
 			}
 		}
 	}
@@ -142,6 +143,7 @@ func TestTranscendentalsWithinOneULP(t *testing.T) {
 	}
 	same := map[string]int{}
 	total := map[string]int{}
+	report := hostReport(t)
 	for i := 0; i < 20000; i++ {
 		a, b := randExt(r), randExt(r)
 		o := ops[r.Intn(len(ops))]
@@ -165,7 +167,7 @@ func TestTranscendentalsWithinOneULP(t *testing.T) {
 			same[o.name]++
 		}
 		if d := ulpDiff(got, want); d > 1 || uint16(fl)&swExceptions != sw&swExceptions {
-			t.Errorf("%s %v %v cw %04x: got %v flags %02x, host %v %02x (%d ulp)", o.name, a, b, cw, got, fl&exceptionFlags, want, sw&swExceptions, d)
+			report("%s %v %v cw %04x: got %v flags %02x, host %v %02x (%d ulp)", o.name, a, b, cw, got, fl&exceptionFlags, want, sw&swExceptions, d)
 		}
 	}
 	for _, o := range ops {

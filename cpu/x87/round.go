@@ -4,13 +4,13 @@ import "math/bits"
 
 // Control-word fields (SDM Vol. 1, 8.1.5, figure 8-6).
 const (
-	CWIM uint16 = 1 << 0 // invalid-operation mask
-	CWDM uint16 = 1 << 1 // denormal-operand mask
-	CWZM uint16 = 1 << 2 // zero-divide mask
-	CWOM uint16 = 1 << 3 // overflow mask
-	CWUM uint16 = 1 << 4 // underflow mask
-	CWPM uint16 = 1 << 5 // precision mask
-	CWPC uint16 = 3 << 8 // precision control
+	CWIM uint16 = 1 << 0  // invalid-operation mask
+	CWDM uint16 = 1 << 1  // denormal-operand mask
+	CWZM uint16 = 1 << 2  // zero-divide mask
+	CWOM uint16 = 1 << 3  // overflow mask
+	CWUM uint16 = 1 << 4  // underflow mask
+	CWPM uint16 = 1 << 5  // precision mask
+	CWPC uint16 = 3 << 8  // precision control
 	CWRC uint16 = 3 << 10 // rounding control
 	CWIC uint16 = 1 << 12 // infinity control: kept for the 287, ignored
 

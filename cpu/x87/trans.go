@@ -6,13 +6,15 @@ import (
 )
 
 // The transcendental instructions (SDM Vol. 2, F2XM1, FYL2X, FYL2XP1,
-// FPTAN, FPATAN, FSIN, FCOS, FSINCOS). Results are computed with the
-// kernels of bigmath.go and rounded once to 64 bits under the rounding
-// control, so they are correctly rounded (the P6 promises less than one
-// unit in the last place). FSIN, FCOS, FSINCOS and FPTAN reduce their
-// argument with the P6's 66-bit π, as the hardware does, so that large
-// arguments give the hardware's answers rather than the true sine: fsin
-// of the double nearest π is 1.2246063538223773e-16, not 1.2246467991e-16.
+// FPTAN, FPATAN, FSIN, FCOS, FSINCOS). Results are rounded once to 64
+// bits under the rounding control, so they are correctly rounded (the P6
+// promises less than one unit in the last place): the fixed-point
+// kernels of fastmath.go answer when their rounding is certain, the
+// math/big kernels of bigmath.go otherwise. FSIN, FCOS, FSINCOS and
+// FPTAN reduce their argument with the P6's 66-bit π, as the hardware
+// does, so that large arguments give the hardware's answers rather than
+// the true sine: fsin of the double nearest π is 1.2246063538223773e-16,
+// not 1.2246467991e-16.
 // The precision control does not apply to these instructions.
 
 // fromBig rounds v to an Ext80 under cw. dir tells where the true value
@@ -94,9 +96,16 @@ func TwoXM1(a Ext80, cw uint16) (Ext80, Flags) {
 			k = -k
 		}
 		// 2^k - 1 is exact; the hardware reports PE all the same.
-		v := newF(uint(abs(k)) + 8).SetMantExp(big.NewFloat(1), k)
+		v := newF(uint(abs(k))+8).SetMantExp(big.NewFloat(1), k)
 		r, rf := fromBig(v.Sub(v, big.NewFloat(1)), 0, cw)
 		return r, fl | rf | PE
+	}
+	if n.exp < 0 {
+		if v, ok := twoXM1Fast(a); ok {
+			if r, rf, ok := roundFast(v, cw); ok {
+				return r, fl | rf
+			}
+		}
 	}
 	consts()
 	x := bigOf(a)
@@ -172,6 +181,11 @@ func YLog2X(x, y Ext80, cw uint16) (Ext80, Flags) {
 	if cy == Zero {
 		return Ext80{Se: boolSign(y.Neg() != (k < 0))}, fl
 	}
+	if v, ok := yLog2XFast(x, y); ok {
+		if r, rf, ok := roundFast(v, cw); ok {
+			return r, fl | rf
+		}
+	}
 	consts()
 	l := ln(bigOf(x))
 	l.Quo(l, bigLn2)
@@ -209,6 +223,13 @@ func YLog2XP1(x, y Ext80, cw uint16) (Ext80, Flags) {
 		return Ext80{Se: boolSign(neg) | expMask, Sig: intBit}, fl
 	case Zero:
 		return Ext80{Se: boolSign(neg)}, fl
+	}
+	if x.num().exp < -2 {
+		if v, ok := yLog2XP1Fast(x, y); ok {
+			if r, rf, ok := roundFast(v, cw); ok {
+				return r, fl | rf
+			}
+		}
 	}
 	consts()
 	bx := bigOf(x)
@@ -257,6 +278,11 @@ func Atan2(y, x Ext80, cw uint16) (Ext80, Flags) {
 		}
 		return zero, fl
 	}
+	if v, ok := atan2Fast(y, x); ok {
+		if r, rf, ok := roundFast(v, cw); ok {
+			return r, fl | rf
+		}
+	}
 	q := newF(prec).Quo(bigOf(y), bigOf(x))
 	dir := 0
 	if q.MantExp(nil) < -70 && !x.Neg() {
@@ -278,8 +304,8 @@ func Atan2(y, x Ext80, cw uint16) (Ext80, Flags) {
 	return fromBigFl(v, dir, cw, fl)
 }
 
-// trigLimit: FSIN, FCOS, FSINCOS and FPTAN leave |x| >= 2^63 unchanged
-// and set C2 (SDM Vol. 2, FSIN).
+// outOfRange reports |a| >= 2^63, which FSIN, FCOS, FSINCOS and FPTAN
+// leave unchanged, setting C2 (SDM Vol. 2, FSIN).
 func outOfRange(a Ext80) bool {
 	return a.Class() == Normal && int32(a.Se&expMask)-extBias >= 63
 }
@@ -330,6 +356,11 @@ func Sin(a Ext80, cw uint16) (r Ext80, fl Flags, inRange bool) {
 	if a.Class() == Zero {
 		return a, 0, true
 	}
+	if s, _, ok := trigFast(a, true, false); ok {
+		if r, rf, ok := roundFast(s, cw); ok {
+			return r, rf | denormFlag(a), true
+		}
+	}
 	s, _, sdir, _ := trig(a)
 	r, fl = fromBig(s, sdir, cw)
 	return r, fl | denormFlag(a), true
@@ -346,6 +377,11 @@ func Cos(a Ext80, cw uint16) (r Ext80, fl Flags, inRange bool) {
 	if a.Class() == Zero {
 		return One, 0, true
 	}
+	if _, c, ok := trigFast(a, false, true); ok {
+		if r, rf, ok := roundFast(c, cw); ok {
+			return r, rf | denormFlag(a), true
+		}
+	}
 	_, c, _, cdir := trig(a)
 	r, fl = fromBig(c, cdir, cw)
 	return r, fl | denormFlag(a), true
@@ -361,6 +397,13 @@ func SinCos(a Ext80, cw uint16) (s, c Ext80, fl Flags, inRange bool) {
 	}
 	if a.Class() == Zero {
 		return a, One, 0, true
+	}
+	if fs, fc, ok := trigFast(a, true, true); ok {
+		s, sf, ok1 := roundFast(fs, cw)
+		c, cf, ok2 := roundFast(fc, cw)
+		if ok1 && ok2 {
+			return s, c, sf | cf&^C1 | denormFlag(a), true
+		}
 	}
 	bs, bc, sdir, cdir := trig(a)
 	s, sf := fromBig(bs, sdir, cw)
@@ -380,6 +423,11 @@ func Tan(a Ext80, cw uint16) (r Ext80, fl Flags, inRange bool) {
 		return a, 0, true
 	}
 	fl = denormFlag(a)
+	if fs, fc, ok := trigFast(a, true, true); ok {
+		if r, rf, ok := roundFast(divNum128(fs, fc), cw); ok {
+			return r, fl | rf, true
+		}
+	}
 	r0, q := reduce(bigOf(a))
 	odd := q&1 != 0
 	if r0.Sign() != 0 && r0.MantExp(nil) < -70 {

@@ -225,6 +225,22 @@ func (b *Bus) Unmap(base, n uint32) {
 	}
 }
 
+// VisitMemory calls fn for every page of RAM or ROM, in address order, with
+// its host memory (engines that register guest memory with a hypervisor
+// use it; neighbouring pages that share host memory can be merged).
+func (b *Bus) VisitMemory(fn func(base uint32, mem []byte, readOnly bool)) {
+	for i, d := range b.dir {
+		if d == nil {
+			continue
+		}
+		for j := range d {
+			if p := &d[j]; p.mem != nil {
+				fn(uint32(i)<<22|uint32(j)<<12, p.mem, p.readOnly)
+			}
+		}
+	}
+}
+
 // RAMPage returns the host page holding physical address addr (after the
 // A20 mask), or nil for MMIO, unmapped pages, and ROM when write is set.
 func (b *Bus) RAMPage(addr uint32, write bool) []byte {

@@ -8,6 +8,7 @@ import (
 
 	"ringzero/cpu"
 	"ringzero/cpu/interp"
+	"ringzero/cpu/kvm"
 	"ringzero/devices/ata"
 	"ringzero/devices/bus"
 	"ringzero/devices/clock"
@@ -119,10 +120,29 @@ var Engines = []string{"auto", "interp", "jit", "trap", "bt", "kvm"}
 
 func newEngine(name string, model cpu.Model, env cpu.Env) (cpu.Engine, error) {
 	switch name {
-	case "", "auto", "interp":
+	case "", "auto":
+		// kvm only where it is hardware-accelerated and can run every
+		// mode a guest may enter (paging, protected-mode interrupts,
+		// x87); else the interpreter.
+		if model >= cpu.Model386 {
+			if info := kvm.Probe(); info.Err == nil && info.Paging && info.ProtectedInterrupts && info.X87 &&
+				info.InstructionCost > 0 && info.InstructionCost < 20*time.Nanosecond {
+				if e, err := kvm.New(model, env, kvm.Config{}); err == nil {
+					return e, nil
+				}
+			}
+		}
 		return interp.New(model, env), nil
-	case "jit", "trap", "bt", "kvm":
-		return nil, fmt.Errorf("pc: engine %q is not built yet (use interp)", name)
+	case "interp":
+		return interp.New(model, env), nil
+	case "kvm":
+		e, err := kvm.New(model, env, kvm.Config{})
+		if err != nil {
+			return nil, fmt.Errorf("pc: -engine kvm: %w", err)
+		}
+		return e, nil
+	case "jit", "trap", "bt":
+		return nil, fmt.Errorf("pc: engine %q is not built yet (use interp or kvm)", name)
 	}
 	return nil, fmt.Errorf("pc: unknown engine %q (one of %v)", name, Engines)
 }

@@ -67,7 +67,7 @@ ATTR_HELP	equ 0x70	; black on grey
 ATTR_BLANK	equ 0x07
 
 SELFTEST_TICKS	equ 36		; 36 x 54.9 ms = 1.98 s
-IDLE_TICKS	equ 182		; 182 x 54.9 ms = 10 s without a key: power off
+IDLE_TICKS	equ 546		; 546 x 54.9 ms = 30 s without a key: power off
 EXIT_PASS	equ 0x10	; isa-debug-exit value: status 0x21
 EXIT_FAIL	equ 0x11	; status 0x23
 
@@ -872,8 +872,8 @@ txt_help:	db "self-test: runs for 36 timer ticks, then exits through isa-debug-e
 txt_ready:	db "ready: self-test for 36 timer ticks", 0
 %else
 txt_help:	db "q: power off (ACPI S5)   r: reboot (8042)   any other key is echoed above", 0
-txt_ready:	db "ready: q powers off, r reboots; no key within 10 s powers off", 0
-txt_idle:	db "no key pressed for 10 s: powering off", 0
+txt_ready:	db "ready: q powers off, r reboots; no key within 30 s powers off", 0
+txt_idle:	db "no key pressed for 30 s: powering off", 0
 %endif
 txt_cpu_log:	db "cpu: ", 0
 txt_mem_log:	db "memory: ", 0

@@ -78,8 +78,10 @@ func opD906(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
 func opD916(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
 func opD91E(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
 func opD926(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
+func opD926o16(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
 func opD92E(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
 func opD936(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
+func opD936o16(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
 func opD93E(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
 func opD9C0(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
 func opD9C1(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
@@ -310,7 +312,9 @@ func opDD0E(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
 func opDD16(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
 func opDD1E(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
 func opDD26(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
+func opDD26o16(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
 func opDD36(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
+func opDD36o16(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
 func opDD3E(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
 func opDDC0(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
 func opDDC1(img *[108]byte, mem *[128]byte, fl uint64) (flOut, ax uint64)
@@ -560,8 +564,10 @@ func init() {
 	stubs[0x116] = opD916
 	stubs[0x11e] = opD91E
 	stubs[0x126] = opD926
+	stubs[0x926] = opD926o16
 	stubs[0x12e] = opD92E
 	stubs[0x136] = opD936
+	stubs[0x936] = opD936o16
 	stubs[0x13e] = opD93E
 	stubs[0x1c0] = opD9C0
 	stubs[0x1c1] = opD9C1
@@ -792,7 +798,9 @@ func init() {
 	stubs[0x516] = opDD16
 	stubs[0x51e] = opDD1E
 	stubs[0x526] = opDD26
+	stubs[0xd26] = opDD26o16
 	stubs[0x536] = opDD36
+	stubs[0xd36] = opDD36o16
 	stubs[0x53e] = opDD3E
 	stubs[0x5c0] = opDDC0
 	stubs[0x5c1] = opDDC1
