@@ -45,6 +45,7 @@ bios_start:
 %include "services.asm"
 %include "timer.asm"
 %include "boot.asm"
+%include "acpi.asm"
 %include "font.asm"
 
 code_end:

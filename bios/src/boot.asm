@@ -4,6 +4,8 @@
 ; device, bits 7-4 the second, 38h bits 7-4 the third; 1 is the floppy A:,
 ; 2 the first hard disk, 3 the CD-ROM, 4 the network. 38h bit 0 set skips
 ; the 55AAh check on floppies. Without an order: floppy, then hard disk.
+; Before any of them, a Linux kernel that the board loaded into RAM for
+; -kernel is entered (linux_boot, below).
 
 int19_handler:
 	sti
@@ -13,6 +15,7 @@ int19_handler:
 	mov	sp, 0x7C00
 	mov	ax, BDA_SEG
 	mov	ds, ax
+	call	linux_boot		; returns when no kernel is loaded
 	mov	al, CMOS_BOOT12
 	call	cmos_read
 	mov	bl, al
@@ -163,6 +166,76 @@ boot_jump:
 	sti
 	jmp	0x0000:0x7C00
 
+; linux_boot enters a Linux kernel that the board loaded into RAM for
+; -kernel (bios/linuxboot), before any disk is tried, as QEMU's linuxboot
+; option ROM does. The board says so in CMOS: 7Bh = 4Ch ('L'), 7Ch-7Dh the
+; segment of the kernel's real-mode setup code, 7Eh-7Fh the stack pointer.
+; The byte at 7Bh is cleared first, so a reboot boots the disks unless the
+; board loads the kernel again. The entry follows the Linux boot protocol
+; ("Running the Kernel"): CS = segment + 20h, IP = 0, DS = ES = FS = GS =
+; SS = segment, interrupts off. Returns, with a message, when the CPU is
+; older than a 386 or there is no "HdrS" setup header at segment:0202h.
+; DS = BDA.
+linux_boot:
+	mov	al, CMOS_LINUX
+	call	cmos_read
+	cmp	al, LINUX_MAGIC
+	jne	.ret
+	mov	ax, CMOS_LINUX		; AH = 0: taken
+	call	cmos_write
+	mov	al, CMOS_LINUX_SEG + 1
+	call	cmos_read
+	mov	ah, al
+	mov	al, CMOS_LINUX_SEG
+	call	cmos_read
+	mov	bx, ax			; BX = setup segment
+	mov	al, CMOS_LINUX_SP + 1
+	call	cmos_read
+	mov	ah, al
+	mov	al, CMOS_LINUX_SP
+	call	cmos_read
+	mov	cx, ax			; CX = stack pointer
+	mov	si, str_boot_linux
+	call	print_str
+	mov	es, [BDA_EBDA]
+	cmp	byte [es:EBDA_CPU], 3
+	jb	.old_cpu
+	mov	es, bx
+	cmp	word [es:0x202], 0x6448	; "Hd"
+	jne	.no_kernel
+	cmp	word [es:0x204], 0x5372	; "rS"
+	jne	.no_kernel
+	mov	si, str_booting
+	call	print_str
+	cli
+	mov	ds, bx
+	mov	es, bx
+	cpu	386
+	mov	fs, bx
+	mov	gs, bx
+	cpu	8086
+	mov	ss, bx
+	mov	sp, cx
+	add	bx, 0x20
+	push	bx			; CS
+	xor	ax, ax
+	push	ax			; IP
+	xor	bx, bx
+	xor	cx, cx
+	xor	dx, dx
+	xor	si, si
+	xor	di, di
+	xor	bp, bp
+	retf
+.old_cpu:
+	mov	si, str_linux_cpu
+	jmp	print_str
+.no_kernel:
+	mov	si, str_linux_missing
+	jmp	print_str
+.ret:
+	ret
+
 ; INT 18h: nothing could boot. Says so and waits forever (with interrupts
 ; on, so that Ctrl-Alt-Del still works).
 int18_handler:
@@ -184,3 +257,6 @@ str_no_cdrom:		db	"Booting from CD-ROM: not supported", 13, 10, 0
 str_no_network:		db	"Booting from network: not supported", 13, 10, 0
 str_booting:		db	13, 10, 0
 str_no_boot:		db	"No bootable device.", 13, 10, 0
+str_boot_linux:		db	"Booting the Linux kernel in memory...", 13, 10, 0
+str_linux_cpu:		db	"  Linux needs a 386 or later", 13, 10, 0
+str_linux_missing:	db	"  no Linux setup header there", 13, 10, 0

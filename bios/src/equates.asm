@@ -156,6 +156,13 @@ CMOS_CENTURY	equ	0x32
 CMOS_HIGHMEM	equ	0x34	; 64 KiB blocks above 16 MiB (word)
 CMOS_BOOT3	equ	0x38	; bits 7-4 third boot device; bit 0 no floppy signature check
 CMOS_BOOT12	equ	0x3D	; bits 3-0 first boot device, 7-4 second
+CMOS_LINUX	equ	0x7B	; 4Ch ('L'): a Linux kernel waits in RAM (bios/linuxboot)
+CMOS_LINUX_SEG	equ	0x7C	; word: its setup segment
+CMOS_LINUX_SP	equ	0x7E	; word: its stack pointer
+LINUX_MAGIC	equ	0x4C
+
+; ACPI tables (bios/acpi): the board maps them at E0000h, RSDP first.
+ACPI_SEG	equ	0xE000
 
 ; ---------------------------------------------------------------------------
 ; The register frame of the services. SAVE_FRAME pushes the caller's

@@ -364,6 +364,7 @@ post:
 	call	fd_post
 	POST_CODE 0x0E
 	call	ata_post
+	call	acpi_post
 
 	POST_CODE 0x0F
 	call	post_banner

@@ -450,8 +450,9 @@ int15_e820:
 	push	eax
 	mov	ax, BDA_SEG
 	mov	ds, ax
-	; The map: 0 conventional RAM, 1 EBDA, 2 BIOS, 3 RAM above 1 MiB (if
-	; any), 4 the BIOS at the top of 4 GiB.
+	; The map: 0 conventional RAM, 1 EBDA, 2 the ACPI tables and the BIOS
+	; (E0000h-FFFFFh), 3 RAM above 1 MiB (if any), 4 the BIOS at the top
+	; of 4 GiB.
 	call	ext_mem_kib		; DX:AX KiB above 1 MiB
 	shl	edx, 16
 	mov	dx, ax
@@ -497,8 +498,8 @@ int15_e820:
 	mov	[es:di + 8], eax
 	jmp	.next
 .e_bios:
-	mov	dword [es:di], 0xF0000
-	mov	dword [es:di + 8], 0x10000
+	mov	dword [es:di], 0xE0000
+	mov	dword [es:di + 8], 0x20000
 	jmp	.next
 .e_ext:
 	mov	dword [es:di], 0x100000

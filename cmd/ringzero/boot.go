@@ -48,8 +48,6 @@ func (c closers) close() {
 
 func bootErr(opts *RunOptions) (int, error) {
 	switch {
-	case opts.Kernel != "":
-		return 0, errors.New("-kernel: the Linux boot protocol is not built yet")
 	case opts.CDROM != "":
 		return 0, errors.New("-cdrom: the ATAPI CD-ROM is not built yet")
 	case opts.GDB != "":
@@ -77,8 +75,21 @@ func bootErr(opts *RunOptions) (int, error) {
 		}
 		cfg.BIOS = img
 	}
-	// Drives. No drive at all boots the built-in demo floppy.
-	if opts.FDA == "" && opts.HDA == "" {
+	// A kernel loaded directly (Linux bzImage).
+	if opts.Kernel != "" {
+		k, err := os.ReadFile(opts.Kernel)
+		if err != nil {
+			return 0, fmt.Errorf("-kernel: %w", err)
+		}
+		cfg.Kernel, cfg.Append = k, opts.Append
+		if opts.Initrd != "" {
+			if cfg.Initrd, err = os.ReadFile(opts.Initrd); err != nil {
+				return 0, fmt.Errorf("-initrd: %w", err)
+			}
+		}
+	}
+	// Drives. No drive and no kernel boots the built-in demo floppy.
+	if opts.FDA == "" && opts.HDA == "" && opts.Kernel == "" {
 		demo, err := testroms.Image("demo")
 		if err != nil {
 			return 0, err

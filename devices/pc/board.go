@@ -6,6 +6,8 @@ import (
 	"io"
 	"time"
 
+	"ringzero/bios/acpi"
+	"ringzero/bios/linuxboot"
 	"ringzero/cpu"
 	"ringzero/cpu/interp"
 	"ringzero/cpu/kvm"
@@ -48,6 +50,12 @@ type Config struct {
 	// OnInterrupt, if set, is told of every exception and interrupt the
 	// CPU delivers (-d int).
 	OnInterrupt func(cpu.InterruptEvent)
+
+	// Kernel is a Linux bzImage loaded into RAM as QEMU's -kernel does,
+	// with Initrd and the command line Append; the BIOS POSTs and then
+	// enters the kernel's setup code instead of booting a disk.
+	Kernel, Initrd []byte
+	Append         string
 }
 
 // Machine is one PC.
@@ -112,7 +120,27 @@ func New(cfg Config) (*Machine, error) {
 	}
 	m.CPU = eng
 	m.setupCMOS()
+	if err := m.loadKernel(); err != nil {
+		return nil, err
+	}
 	return m, nil
+}
+
+// loadKernel places the -kernel image in RAM and tells the BIOS, through
+// CMOS, to enter it after POST. QEMU reloads it on every reset; so does
+// Reset.
+func (m *Machine) loadKernel() error {
+	if m.cfg.Kernel == nil {
+		return nil
+	}
+	e, err := linuxboot.Load(m.RAM[:m.cfg.MemBytes], m.cfg.Kernel, m.cfg.Initrd, m.cfg.Append)
+	if err != nil {
+		return fmt.Errorf("-kernel: %w", err)
+	}
+	for i, v := range e.CMOS() {
+		m.RTC.SetByte(i, v)
+	}
+	return nil
 }
 
 // Engines lists the -engine names; the ones not built yet are refused.
@@ -182,6 +210,17 @@ func (m *Machine) wire() error {
 		lowROM = lowROM[len(lowROM)-128<<10:]
 	}
 	must(b.MapRAM(uint32(0x100000-len(lowROM)), lowROM, true))
+	// ACPI tables (RSDP at E0000) in the 64 KiB below a 64 KiB BIOS; a
+	// larger BIOS (SeaBIOS) brings its own.
+	if len(rom) == 64<<10 {
+		tables, err := acpi.Build(acpi.DefaultConfig())
+		must(err)
+		if err == nil {
+			// Writable: the FACS holds the global lock and the waking
+			// vector the OS writes.
+			must(b.MapRAM(acpi.DefaultBase, tables, false))
+		}
+	}
 	// The 286's 24-bit bus sees its reset vector just below 16 MiB.
 	if m.cfg.MemBytes <= uint64(0x1000000-len(rom)) {
 		must(b.MapRAM(uint32(0x1000000-len(rom)), rom, true))

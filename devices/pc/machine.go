@@ -248,6 +248,7 @@ func (m *Machine) Reset() {
 	}
 	m.Bus.SetA20(true)
 	m.resets++
+	m.loadKernel() // it loaded once already: it cannot fail now
 }
 
 // Resets counts guest resets so far.
