@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"ringzero/frontend/spec"
 )
 
 // Exit statuses. A run's status tells a script how the guest ended, in
@@ -41,6 +43,8 @@ func cli(args []string, stdout, stderr io.Writer) int {
 			return cputestCmd(args[1:], stdout, stderr)
 		case "bench":
 			return benchCmd(args[1:], stdout, stderr)
+		case "test":
+			return spec.Main(args[1:], stdout, stderr)
 		case "help":
 			return helpCmd(args[1:], stdout, stderr)
 		}
@@ -86,13 +90,17 @@ func helpCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout)
 		printCputestFlags(stdout)
 		fmt.Fprintln(stdout)
+		spec.PrintFlags(stdout)
+		fmt.Fprintln(stdout)
 		printExitStatuses(stdout)
+	case len(args) == 1 && args[0] == "test":
+		spec.PrintHelp(stdout)
 	case len(args) == 1 && args[0] == "run":
 		printRunHelp(stdout)
 	case len(args) == 1 && args[0] == "cputest":
 		printCputestHelp(stdout)
 	default:
-		return usageError(stderr, "", fmt.Errorf("help %s: want help, help run or help cputest", strings.Join(args, " ")))
+		return usageError(stderr, "", fmt.Errorf("help %s: want help, help run, help cputest or help test", strings.Join(args, " ")))
 	}
 	return exitOK
 }
@@ -104,6 +112,7 @@ Usage:
   ringzero [run] [flags] [IMAGE]      boot a PC; IMAGE is the first hard disk, like -hda
   ringzero cputest [flags] [PATH...]  run single-step CPU test suites on the interpreter
   ringzero bench [-cpu M] [-engine E] measure guest MIPS and a whole boot
+  ringzero test [flags] SPEC...       boot guests from spec files and check them
   ringzero help [run|cputest]         show this help
 
 Flags follow QEMU's spelling: -flag value or -flag=value, before or after IMAGE.
@@ -131,6 +140,7 @@ func printExitStatuses(w io.Writer) {
   4      triple fault with -no-reboot
   124    -timeout expired
 Exit status of cputest: 0 all passed, 1 some failed, 2 usage or host error, 130 interrupted.
+Exit status of test: 0 all passed, 1 some failed, 2 usage or spec error, 130 interrupted.
 `)
 }
 
