@@ -151,8 +151,16 @@ func TestREADMEFlagTableMatchesHelp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The run flags' table is in the "## Command line" section.
+	text := string(b)
+	if i := strings.Index(text, "## Command line"); i >= 0 {
+		text = text[i:]
+		if j := strings.Index(text[3:], "\n## "); j >= 0 {
+			text = text[:j+3]
+		}
+	}
 	rows := map[string]string{}
-	for _, line := range strings.Split(string(b), "\n") {
+	for _, line := range strings.Split(text, "\n") {
 		if rest, ok := strings.CutPrefix(line, "| `-"); ok {
 			name, _, _ := strings.Cut(rest, "`")
 			name, _, _ = strings.Cut(name, " ")
