@@ -48,8 +48,6 @@ func (c closers) close() {
 
 func bootErr(opts *RunOptions) (int, error) {
 	switch {
-	case opts.CDROM != "":
-		return 0, errors.New("-cdrom: the ATAPI CD-ROM is not built yet")
 	case opts.GDB != "":
 		return 0, errors.New("-gdb/-s: the gdb stub is not built yet")
 	}
@@ -74,6 +72,22 @@ func bootErr(opts *RunOptions) (int, error) {
 			return 0, err
 		}
 		cfg.BIOS = img
+		// SeaBIOS runs the VGA's option ROM: take QEMU's, from beside the
+		// BIOS or from Debian's seabios package.
+		for _, dir := range []string{filepath.Dir(opts.BIOS), "/usr/share/seabios"} {
+			if rom, err := os.ReadFile(filepath.Join(dir, "vgabios-stdvga.bin")); err == nil {
+				cfg.VGABIOS = rom
+				break
+			}
+		}
+	}
+	if opts.CDROM != "" {
+		img, err := disk.Open(opts.CDROM, true, false)
+		if err != nil {
+			return 0, err
+		}
+		open = append(open, img)
+		cfg.CDROM = img
 	}
 	// A kernel loaded directly (Linux bzImage).
 	if opts.Kernel != "" {
@@ -89,7 +103,7 @@ func bootErr(opts *RunOptions) (int, error) {
 		}
 	}
 	// Drives. No drive and no kernel boots the built-in demo floppy.
-	if opts.FDA == "" && opts.HDA == "" && opts.Kernel == "" {
+	if opts.FDA == "" && opts.HDA == "" && opts.Kernel == "" && opts.CDROM == "" {
 		demo, err := testroms.Image("demo")
 		if err != nil {
 			return 0, err
@@ -172,6 +186,8 @@ func bootErr(opts *RunOptions) (int, error) {
 		}
 	}
 
+	// SeaBIOS mirrors its screen on COM1 when nobody sees the screen.
+	cfg.SerialConsole = len(opts.Serial) > 0 && opts.Serial[0].Kind != "none" && display != "window" && display != "curses"
 	for _, item := range opts.Log {
 		if item == "int" {
 			cfg.OnInterrupt = func(ev cpu.InterruptEvent) { fmt.Fprintln(os.Stderr, ev) }

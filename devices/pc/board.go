@@ -19,8 +19,10 @@ import (
 	"ringzero/devices/disk"
 	"ringzero/devices/dma"
 	"ringzero/devices/floppy"
+	"ringzero/devices/fwcfg"
 	"ringzero/devices/i8042"
 	"ringzero/devices/irq"
+	"ringzero/devices/pci"
 	"ringzero/devices/pic"
 	"ringzero/devices/pit"
 	"ringzero/devices/uart"
@@ -56,6 +58,15 @@ type Config struct {
 	// enters the kernel's setup code instead of booting a disk.
 	Kernel, Initrd []byte
 	Append         string
+
+	// CDROM is an ISO image on the secondary IDE master (ATAPI).
+	CDROM *disk.Image
+	// VGABIOS is the option ROM of the PCI VGA (vgabios-stdvga.bin) for
+	// firmware that runs option ROMs (SeaBIOS); nil: none.
+	VGABIOS []byte
+	// SerialConsole asks SeaBIOS (fw_cfg etc/sercon-port) to mirror its
+	// text screen on COM1, as QEMU does with -nographic.
+	SerialConsole bool
 }
 
 // Machine is one PC.
@@ -72,7 +83,7 @@ type Machine struct {
 	KBC    *i8042.Controller
 	PortA  *i8042.PortA
 	A20    *i8042.A20Gate
-	VGA    *vga.Adapter
+	VGA    *vga.Bochs // the standard VGA with the Bochs VBE extension
 	COM    [2]*uart.Port
 	DMA    *dma.Controller
 	FDC    *floppy.Controller
@@ -81,6 +92,8 @@ type Machine struct {
 	POST   *debugport.POST
 	Exit   *debugport.Exit
 	PM     *debugport.PowerManagement
+	PCI    *pci.Host     // nil on the ISA board (the built-in BIOS)
+	FWCfg  *fwcfg.Device // QEMU's firmware configuration (PCI board)
 	stop   cpu.StopFlag
 	status int // exit status requested by a device
 
@@ -261,10 +274,15 @@ func (m *Machine) wire() error {
 		ports(base, 8, fmt.Sprintf("com%d", i+1), m.COM[i], bus.Size8)
 	}
 
-	// VGA.
-	m.VGA = vga.New(clk)
-	ports(vga.PortBase, vga.PortSize, "vga", m.VGA, bus.SizeAll)
-	must(b.MapMMIO(vga.MemBase, vga.MemSize, "vga-mem", m.VGA, bus.SizeAll))
+	// VGA (with the Bochs VBE extension, as QEMU's -vga std).
+	std, err := vga.NewBochs(clk, 0)
+	if err != nil {
+		return err
+	}
+	m.VGA = std
+	ports(vga.PortBase, vga.PortSize, "vga", std, bus.SizeAll)
+	must(b.MapMMIO(vga.MemBase, vga.MemSize, "vga-mem", std, bus.SizeAll))
+	ports(vga.VBEPortBase, vga.VBEPortSize, "vbe", std.VBE(), bus.SizeAll)
 
 	// DMA and floppy.
 	m.DMA = dma.New(b)
@@ -321,18 +339,51 @@ func (m *Machine) wire() error {
 	m.PM = debugport.NewPowerManagement(clk, irqLine(debugport.SCIIRQ), func() {
 		m.stop.Request(cpu.ExitPowerOff)
 	})
-	ports(debugport.PM1aEventBase, debugport.PM1EventLen, "pm1a-evt", m.PM.Events(), bus.SizeAll)
-	ports(debugport.PM1aControlBase, debugport.PM1ControlLen, "pm1a-cnt", m.PM.Control(), bus.SizeAll)
-	ports(debugport.PMTimerBase, debugport.PMTimerLen, "pm-tmr", m.PM.Timer(), bus.SizeAll)
+	if !m.pciBoard() {
+		m.mapPM(debugport.PM1aEventBase)
+	}
 
 	// The FPU error latch: IRQ 13 stays raised until the guest writes
 	// port 0xF0 (the AT's "clear math coprocessor busy").
 	ports(0xF0, 1, "fpu-clear", fpuClear{m.PIC.IRQ(13)}, bus.Size8)
 
-	// Reset control register (PIIX3 port CF9): bit 2 resets.
-	ports(0xCF9, 1, "rcr", &resetControl{m: m}, bus.Size8)
+	// CD-ROM: the secondary master, as QEMU's -cdrom.
+	if cfg.CDROM != nil {
+		cd, err := ata.NewCDROM(cfg.CDROM, "RZCD0")
+		if err != nil {
+			return fmt.Errorf("cdrom: %w", err)
+		}
+		must(m.IDE[1].Attach(0, cd))
+	}
+
+	if m.pciBoard() {
+		must(m.wirePCI(lowROM))
+	} else {
+		// Reset control register (PIIX3 port CF9): bit 2 resets.
+		ports(0xCF9, 1, "rcr", &resetControl{m: m}, bus.Size8)
+	}
 	return errors.Join(errs...)
 }
+
+// mapPM maps the power-management block (PM1a events, control, timer) at
+// base, as the FADT and the PIIX4's PMBA place it.
+func (m *Machine) mapPM(base uint16) {
+	m.Bus.MapPorts(base+debugport.PM1aEventBase-debugport.PM1aEventBase, debugport.PM1EventLen, "pm1a-evt", m.PM.Events(), bus.SizeAll)
+	m.Bus.MapPorts(base+debugport.PM1aControlBase-debugport.PM1aEventBase, debugport.PM1ControlLen, "pm1a-cnt", m.PM.Control(), bus.SizeAll)
+	m.Bus.MapPorts(base+debugport.PMTimerBase-debugport.PM1aEventBase, debugport.PMTimerLen, "pm-tmr", m.PM.Timer(), bus.SizeAll)
+}
+
+// unmapPM removes the power-management block from base.
+func (m *Machine) unmapPM(base uint16) {
+	for _, off := range []uint16{0, 4, 8} {
+		m.Bus.UnmapPorts(base + off)
+	}
+}
+
+// pciBoard reports the i440FX/PIIX chipset: a firmware larger than the
+// built-in 64 KiB BIOS (SeaBIOS) finds its PCI devices, fw_cfg and PAM
+// there; the built-in BIOS runs on the plain ISA board.
+func (m *Machine) pciBoard() bool { return len(m.cfg.BIOS) > 64<<10 }
 
 func orDiscard(w io.Writer) io.Writer {
 	if w == nil {

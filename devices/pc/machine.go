@@ -246,6 +246,9 @@ func (m *Machine) Reset() {
 	if m.Exit != nil {
 		m.Exit.Reset()
 	}
+	if m.PCI != nil {
+		m.PCI.Reset()
+	}
 	m.Bus.SetA20(true)
 	m.resets++
 	m.loadKernel() // it loaded once already: it cannot fail now
