@@ -186,6 +186,7 @@ func bootErr(opts *RunOptions) (int, error) {
 		}
 	}
 
+	cfg.OnNote = func(note string) { fmt.Fprintf(os.Stderr, "ringzero: %s\n", note) }
 	// SeaBIOS mirrors its screen on COM1 when nobody sees the screen.
 	cfg.SerialConsole = len(opts.Serial) > 0 && opts.Serial[0].Kind != "none" && display != "window" && display != "curses"
 	for _, item := range opts.Log {

@@ -64,6 +64,9 @@ type Config struct {
 	// VGABIOS is the option ROM of the PCI VGA (vgabios-stdvga.bin) for
 	// firmware that runs option ROMs (SeaBIOS); nil: none.
 	VGABIOS []byte
+	// OnNote, if set, hears one-line notes about the run (an engine
+	// hand-over).
+	OnNote func(string)
 	// SerialConsole asks SeaBIOS (fw_cfg etc/sercon-port) to mirror its
 	// text screen on COM1, as QEMU does with -nographic.
 	SerialConsole bool
@@ -97,6 +100,8 @@ type Machine struct {
 	stop   cpu.StopFlag
 	status int // exit status requested by a device
 
+	env          cpu.Env // what the engine sees (kept for hand-overs)
+	handovers    int
 	resetPending bool
 	resets       int
 }
@@ -126,8 +131,9 @@ func New(cfg Config) (*Machine, error) {
 	if err := m.wire(); err != nil {
 		return nil, err
 	}
-	eng, err := newEngine(cfg.Engine, cfg.Model, cpu.Env{Bus: m.Bus, Intr: m.PIC, Clock: m.Clock, Stop: &m.stop, OnInterrupt: cfg.OnInterrupt,
-		FERR: m.PIC.IRQ(13).Set})
+	m.env = cpu.Env{Bus: m.Bus, Intr: m.PIC, Clock: m.Clock, Stop: &m.stop, OnInterrupt: cfg.OnInterrupt,
+		FERR: m.PIC.IRQ(13).Set}
+	eng, err := newEngine(cfg.Engine, cfg.Model, m.env)
 	if err != nil {
 		return nil, err
 	}

@@ -2,11 +2,14 @@ package pc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"ringzero/cpu"
+	"ringzero/cpu/interp"
+	"ringzero/cpu/kvm"
 	"ringzero/devices/cmos"
 )
 
@@ -155,6 +158,14 @@ func (m *Machine) Run(ctx context.Context, opt RunOptions) (Result, error) {
 		m.KBC.Poll()
 		exit, err := m.CPU.Run(ctx, slice)
 		if err != nil {
+			if errors.Is(err, kvm.ErrPaging) {
+				// The host's KVM refuses a mode the guest just entered:
+				// hand the guest over to the interpreter and go on.
+				if herr := m.handOver(err); herr != nil {
+					return Result{}, herr
+				}
+				continue
+			}
 			return Result{}, err
 		}
 		switch exit.Reason {
@@ -256,3 +267,25 @@ func (m *Machine) Reset() {
 
 // Resets counts guest resets so far.
 func (m *Machine) Resets() int { return m.resets }
+
+// handOver moves the running guest from its engine to the interpreter,
+// with its whole state (kvm refused a mode mid-run).
+func (m *Machine) handOver(why error) error {
+	st := *m.CPU.State()
+	next := interp.New(m.cfg.Model, m.env)
+	if err := next.SetState(&st); err != nil {
+		return err
+	}
+	if c, ok := m.CPU.(interface{ Close() error }); ok {
+		c.Close()
+	}
+	if m.cfg.OnNote != nil {
+		m.cfg.OnNote(fmt.Sprintf("%s: %v; the guest goes on on the interp engine", m.CPU.Name(), why))
+	}
+	m.CPU = next
+	m.handovers++
+	return nil
+}
+
+// Handovers counts engine changes during the run.
+func (m *Machine) Handovers() int { return m.handovers }
