@@ -99,6 +99,11 @@ post:
 	mov	dh, al
 	cpu	8086
 .cpu_done:
+	; The probes above may have left IOPL and NT set (a 386 keeps what
+	; POPF writes): start the OS from clean flags, as after reset.
+	xor	ax, ax
+	push	ax
+	popf
 	push	dx
 
 	; BIOS data area: clear 400h-4FFh and the print screen byte at 500h.
