@@ -10,17 +10,20 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 
 	"golang.org/x/term"
 
 	"ringzero/bios"
+	"ringzero/bios/multiboot"
 	"ringzero/cpu"
 	"ringzero/cpu/interp"
 	"ringzero/devices/debugport"
 	"ringzero/devices/disk"
 	"ringzero/devices/pc"
+	"ringzero/frontend/gdbstub"
 	"ringzero/frontend/terminal"
 	"ringzero/frontend/window"
 	"ringzero/testroms"
@@ -47,10 +50,6 @@ func (c closers) close() {
 }
 
 func bootErr(opts *RunOptions) (int, error) {
-	switch {
-	case opts.GDB != "":
-		return 0, errors.New("-gdb/-s: the gdb stub is not built yet")
-	}
 	var open closers
 	defer open.close()
 
@@ -96,10 +95,23 @@ func bootErr(opts *RunOptions) (int, error) {
 			return 0, fmt.Errorf("-kernel: %w", err)
 		}
 		cfg.Kernel, cfg.Append = k, opts.Append
-		if opts.Initrd != "" {
-			if cfg.Initrd, err = os.ReadFile(opts.Initrd); err != nil {
-				return 0, fmt.Errorf("-initrd: %w", err)
+		if len(k) >= 0x206 && string(k[0x202:0x206]) == "HdrS" {
+			// Linux: one initrd.
+			if opts.Initrd != "" {
+				if cfg.Initrd, err = os.ReadFile(opts.Initrd); err != nil {
+					return 0, fmt.Errorf("-initrd: %w", err)
+				}
 			}
+		} else {
+			// Multiboot: -initrd lists modules "file args,file args";
+			// the command line starts with the kernel's name, as QEMU
+			// passes it.
+			if opts.Initrd != "" {
+				if cfg.Modules, err = multiboot.ParseModules(opts.Initrd, os.ReadFile); err != nil {
+					return 0, fmt.Errorf("-initrd: %w", err)
+				}
+			}
+			cfg.Append = strings.TrimSpace(opts.Kernel + " " + opts.Append)
 		}
 	}
 	// Drives. No drive and no kernel boots the built-in demo floppy.
@@ -194,9 +206,29 @@ func bootErr(opts *RunOptions) (int, error) {
 			cfg.OnInterrupt = func(ev cpu.InterruptEvent) { fmt.Fprintln(os.Stderr, ev) }
 		}
 	}
+	var stub *gdbstub.Stub
+	if opts.GDB != "" {
+		prev := cfg.OnInterrupt
+		cfg.OnInterrupt = func(ev cpu.InterruptEvent) {
+			if stub != nil {
+				stub.NoteInterrupt(ev)
+			}
+			if prev != nil {
+				prev(ev)
+			}
+		}
+	}
 	m, err := pc.New(cfg)
 	if err != nil {
 		return 0, err
+	}
+	if opts.GDB != "" {
+		stub, err = gdbstub.Listen(opts.GDB, gdbstub.NewTarget(m.CPU, m.Bus),
+			gdbstub.Config{StartStopped: opts.Freeze, Kick: m.RequestBreak})
+		if err != nil {
+			return 0, fmt.Errorf("-gdb %s: %w", opts.GDB, err)
+		}
+		defer stub.Close()
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -219,6 +251,9 @@ func bootErr(opts *RunOptions) (int, error) {
 	}()
 
 	runOpts := pc.RunOptions{Realtime: display == "curses"}
+	if stub != nil {
+		runOpts.Debugger = stub
+	}
 	if serialIn != nil {
 		restore := rawStdin()
 		defer restore()
@@ -268,6 +303,8 @@ func bootErr(opts *RunOptions) (int, error) {
 		return exitInterrupted, nil
 	case res.Outcome == pc.Stopped && errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return exitTimeout, nil
+	case errors.Is(runErr, gdbstub.ErrKilled):
+		return exitOK, nil // gdb's kill ends the run, as QEMU
 	case runErr != nil:
 		return 0, runErr
 	case res.Outcome == pc.TripleFault:

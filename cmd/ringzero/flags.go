@@ -201,10 +201,17 @@ func (o *RunOptions) check() error {
 // checkFiles makes sure every input file can be opened, so a typo is a
 // usage error before anything starts.
 func (o *RunOptions) checkFiles() error {
-	for _, f := range []struct{ flag, path string }{
+	files := []struct{ flag, path string }{
 		{"-bios", o.BIOS}, {"-fda", o.FDA}, {"-hda", o.HDA}, {"-cdrom", o.CDROM},
-		{"-kernel", o.Kernel}, {"-initrd", o.Initrd},
-	} {
+		{"-kernel", o.Kernel},
+	}
+	// -initrd is one file, or Multiboot modules "file args,file args".
+	for _, mod := range strings.Split(o.Initrd, ",") {
+		if fields := strings.Fields(mod); len(fields) > 0 {
+			files = append(files, struct{ flag, path string }{"-initrd", fields[0]})
+		}
+	}
+	for _, f := range files {
 		if f.path == "" {
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 
 	"ringzero/bios/acpi"
 	"ringzero/bios/linuxboot"
+	"ringzero/bios/multiboot"
 	"ringzero/cpu"
 	"ringzero/cpu/interp"
 	"ringzero/cpu/kvm"
@@ -58,6 +59,8 @@ type Config struct {
 	// enters the kernel's setup code instead of booting a disk.
 	Kernel, Initrd []byte
 	Append         string
+	// Modules are a Multiboot kernel's modules (QEMU's -initrd a,b,c).
+	Modules []multiboot.Module
 
 	// CDROM is an ISO image on the secondary IDE master (ATAPI).
 	CDROM *disk.Image
@@ -152,14 +155,47 @@ func (m *Machine) loadKernel() error {
 	if m.cfg.Kernel == nil {
 		return nil
 	}
-	e, err := linuxboot.Load(m.RAM[:m.cfg.MemBytes], m.cfg.Kernel, m.cfg.Initrd, m.cfg.Append)
-	if err != nil {
-		return fmt.Errorf("-kernel: %w", err)
+	ram := m.RAM[:m.cfg.MemBytes]
+	var e linuxboot.Entry
+	if multiboot.Detect(m.cfg.Kernel) != multiboot.None && !isBzImage(m.cfg.Kernel) {
+		// A Multiboot kernel: loaded where it asks, entered in 32-bit
+		// protected mode by a small real-mode trampoline the BIOS's
+		// INT 19h hand-over runs after POST.
+		if m.cfg.Model < cpu.Model386 {
+			return errors.New("-kernel: a Multiboot kernel needs a 386 or later (-cpu)")
+		}
+		b, err := multiboot.Load(ram, m.cfg.Kernel, m.cfg.Modules, m.cfg.Append, multiboot.PCMemoryMap(uint64(len(ram))))
+		if err != nil {
+			return fmt.Errorf("-kernel: %w", err)
+		}
+		if err := b.WriteTrampoline(ram, linuxboot.SetupSeg); err != nil {
+			return fmt.Errorf("-kernel: %w", err)
+		}
+		e = linuxboot.Entry{Segment: linuxboot.SetupSeg, SP: 0xE000}
+	} else {
+		var err error
+		e, err = linuxboot.Load(ram, m.cfg.Kernel, m.cfg.Initrd, m.cfg.Append)
+		if err != nil {
+			return fmt.Errorf("-kernel: %w", err)
+		}
 	}
 	for i, v := range e.CMOS() {
 		m.RTC.SetByte(i, v)
 	}
 	return nil
+}
+
+// isBzImage reports a Linux kernel ("HdrS" at 0x202).
+func isBzImage(k []byte) bool {
+	return len(k) >= 0x206 && string(k[0x202:0x206]) == "HdrS"
+}
+
+// RequestBreak stops the engine after the current instruction (a
+// debugger's Ctrl-C).
+func (m *Machine) RequestBreak() {
+	if !m.stop.Pending() {
+		m.stop.Request(cpu.ExitBreakpoint)
+	}
 }
 
 // Engines lists the -engine names; the ones not built yet are refused.

@@ -139,6 +139,17 @@ type RunOptions struct {
 	// Tick, if set, is called about every 10 ms of wall time from the run
 	// loop's goroutine (a front end refreshes its display there).
 	Tick func()
+	// Debugger, if set, is consulted around every engine run (the gdb
+	// stub): it may park the machine and shrink the budget to single
+	// steps.
+	Debugger Debugger
+}
+
+// Debugger is what the run loop asks a debugger (frontend/gdbstub).
+type Debugger interface {
+	Before(ctx context.Context, budget uint64) (uint64, error)
+	After(exit cpu.Exit)
+	Exited(status int)
 }
 
 // slice is the cycle budget of one engine run between checks.
@@ -156,7 +167,22 @@ func (m *Machine) Run(ctx context.Context, opt RunOptions) (Result, error) {
 			opt.Tick()
 		}
 		m.KBC.Poll()
-		exit, err := m.CPU.Run(ctx, slice)
+		budget := uint64(slice)
+		if d := opt.Debugger; d != nil {
+			t0 := time.Now()
+			var err error
+			if budget, err = d.Before(ctx, budget); err != nil {
+				return Result{Outcome: Stopped}, err
+			}
+			if time.Since(t0) > 10*time.Millisecond {
+				// It was parked: pace from now on.
+				start, startNs = time.Now(), m.Clock.Now()
+			}
+		}
+		exit, err := m.CPU.Run(ctx, budget)
+		if opt.Debugger != nil && err == nil {
+			opt.Debugger.After(exit)
+		}
 		if err != nil {
 			if errors.Is(err, kvm.ErrPaging) {
 				// The host's KVM refuses a mode the guest just entered:
@@ -169,7 +195,7 @@ func (m *Machine) Run(ctx context.Context, opt RunOptions) (Result, error) {
 			return Result{}, err
 		}
 		switch exit.Reason {
-		case cpu.ExitBudget, cpu.ExitNone:
+		case cpu.ExitBudget, cpu.ExitNone, cpu.ExitBreakpoint:
 		case cpu.ExitHalt:
 			if !m.idle(ctx, opt, start, startNs) {
 				return Result{Outcome: Stopped}, ctx.Err()
@@ -177,9 +203,9 @@ func (m *Machine) Run(ctx context.Context, opt RunOptions) (Result, error) {
 		case cpu.ExitCanceled:
 			return Result{Outcome: Stopped}, ctx.Err()
 		case cpu.ExitPowerOff:
-			return Result{Outcome: PowerOff, Status: 0}, nil
+			return m.ended(opt, Result{Outcome: PowerOff, Status: 0}), nil
 		case cpu.ExitDebugExit:
-			return Result{Outcome: DebugExit, Status: m.status}, nil
+			return m.ended(opt, Result{Outcome: DebugExit, Status: m.status}), nil
 		case cpu.ExitReset, cpu.ExitTripleFault:
 			triple := exit.Reason == cpu.ExitTripleFault
 			if opt.OnReset != nil {
@@ -187,9 +213,9 @@ func (m *Machine) Run(ctx context.Context, opt RunOptions) (Result, error) {
 			}
 			if m.cfg.NoReboot {
 				if triple {
-					return Result{Outcome: TripleFault, Status: 4}, nil
+					return m.ended(opt, Result{Outcome: TripleFault, Status: 4}), nil
 				}
-				return Result{Outcome: Reset, Status: 0}, nil
+				return m.ended(opt, Result{Outcome: Reset, Status: 0}), nil
 			}
 			m.Reset()
 		}
@@ -289,3 +315,11 @@ func (m *Machine) handOver(why error) error {
 
 // Handovers counts engine changes during the run.
 func (m *Machine) Handovers() int { return m.handovers }
+
+// ended tells the debugger how the run ended and returns r.
+func (m *Machine) ended(opt RunOptions, r Result) Result {
+	if opt.Debugger != nil {
+		opt.Debugger.Exited(r.Status)
+	}
+	return r
+}
