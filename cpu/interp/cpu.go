@@ -69,6 +69,10 @@ type CPU struct {
 	pendingDB            uint32
 
 	tlb    *mmu.TLB // paging: translations and their host pages
+	// supervisor makes data accesses supervisor accesses whatever CS says:
+	// set while a privilege change pushes onto the inner stack, before CS
+	// has changed.
+	supervisor bool
 	paging bool     // CR0.PG (386+)
 
 	history [historyLen]Event // recent exceptions, a ring

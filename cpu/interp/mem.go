@@ -114,7 +114,7 @@ func (c *CPU) access(write bool) mmu.Access {
 	if write {
 		a = mmu.Write
 	}
-	if c.cpl() == 3 {
+	if c.cpl() == 3 && !c.supervisor {
 		a |= mmu.User
 	}
 	return a

@@ -255,7 +255,9 @@ func (c *CPU) callInner(g gate, td *descriptor, retCS, retEIP uint32) {
 		c.raiseCode(cpu.VecGP, 0)
 	}
 	ok := false
+	c.supervisor = newCPL < 3
 	defer func() {
+		c.supervisor = false
 		if !ok {
 			c.s.Seg[cpu.SS], c.s.Regs[cpu.ESP] = oldSS, oldESP
 		}
@@ -610,7 +612,9 @@ func (c *CPU) deliverProtected(vec uint8, soft bool, ret uint32, e cpu.Exception
 		}
 		saved := c.s
 		ok := false
+		c.supervisor = true
 		defer func() {
+			c.supervisor = false
 			if !ok {
 				c.s = saved
 			}
