@@ -187,6 +187,17 @@ func bootErr(opts *RunOptions) (int, error) {
 			serialIn = os.Stdin
 		}
 	}
+	for _, pl := range opts.PortLogs {
+		f, err := os.Create(pl.Path)
+		if err != nil {
+			return 0, fmt.Errorf("-portlog: %w", err)
+		}
+		open = append(open, f)
+		if cfg.PortLogs == nil {
+			cfg.PortLogs = map[uint16]io.Writer{}
+		}
+		cfg.PortLogs[pl.Port] = f
+	}
 	w, err := chardevWriter(opts.Debugcon, &open)
 	if err != nil {
 		return 0, err

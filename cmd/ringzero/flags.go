@@ -29,6 +29,7 @@ type RunOptions struct {
 	Append   string    // -append: kernel command line (needs -kernel)
 	Serial   []Chardev // -serial, one per COM port from COM1; empty: none
 	Debugcon Chardev   // -debugcon: the port 0xE9 console
+	PortLogs []PortLog // -portlog: I/O ports whose writes go to files
 	Display  string    // -display: auto, none, curses or window
 
 	NoReboot   bool          // -no-reboot: a reset or triple fault ends the run
@@ -141,14 +142,15 @@ func newRunFlags(o *RunOptions) *flagList {
 	l.str(&o.CDROM, "cdrom", "", "CD-ROM ISO image `FILE`")
 	l.add((*bootValue)(&o.Boot), "boot", "boot `ORDER`: drive letters a (floppy), c (disk), d (CD-ROM), as in -boot d or -boot order=dc,once=d")
 	l.boolean(&o.Snapshot, "snapshot", "write disk changes to memory only and drop them at exit")
-	l.str(&o.Kernel, "kernel", "", "boot this Linux kernel `BZIMAGE` directly")
-	l.str(&o.Initrd, "initrd", "", "initial RAM disk `FILE` for -kernel")
+	l.str(&o.Kernel, "kernel", "", "boot this kernel `BZIMAGE` directly: Linux, or Multiboot 1/2")
+	l.str(&o.Initrd, "initrd", "", "initial RAM disk `FILE` for -kernel (Multiboot: modules \"file args,file args\")")
 	l.str(&o.Append, "append", "", "kernel command line `ARGS` for -kernel")
 
 	l.section("Input and output")
 	l.add(&choiceValue{&o.Display, Displays}, "display", "display `TYPE`: "+strings.Join(Displays, ", ")+" (auto: a window when a display is available, else the terminal)")
 	l.add((*serialList)(&o.Serial), "serial", "next COM port's backend `DEV`: stdio, none or file:PATH (repeatable: COM1, COM2)")
 	l.add((*chardevValue)(&o.Debugcon), "debugcon", "port 0xE9 console backend `DEV`: stdio, none or file:PATH")
+	l.add((*portLogList)(&o.PortLogs), "portlog", "capture the bytes the guest writes to I/O `PORT=FILE` (repeatable; e.g. 0x80=post.bin, 0x190=codes.bin)")
 	l.str(&o.Screenshot, "screenshot", "", "write the screen to `FILE.png` at exit")
 
 	l.section("Run control")
@@ -722,4 +724,38 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// PortLog is one -portlog PORT=FILE: every byte the guest writes to the
+// port is appended to the file (POST codes on 0x80, test ROM codes on
+// 0x190...).
+type PortLog struct {
+	Port uint16
+	Path string
+}
+
+type portLogList []PortLog
+
+func (v *portLogList) Set(s string) error {
+	port, path, ok := strings.Cut(s, "=")
+	if !ok || path == "" {
+		return fmt.Errorf("-portlog %s: want PORT=FILE, e.g. 0x80=post.bin", s)
+	}
+	n, err := strconv.ParseUint(port, 0, 16)
+	if err != nil {
+		return fmt.Errorf("-portlog %s: bad port %q", s, port)
+	}
+	*v = append(*v, PortLog{Port: uint16(n), Path: path})
+	return nil
+}
+
+func (v *portLogList) String() string {
+	if v == nil {
+		return ""
+	}
+	var parts []string
+	for _, p := range *v {
+		parts = append(parts, fmt.Sprintf("%#x=%s", p.Port, p.Path))
+	}
+	return strings.Join(parts, ",")
 }

@@ -67,6 +67,8 @@ type Config struct {
 	// VGABIOS is the option ROM of the PCI VGA (vgabios-stdvga.bin) for
 	// firmware that runs option ROMs (SeaBIOS); nil: none.
 	VGABIOS []byte
+	// PortLogs capture what the guest writes to I/O ports (-portlog).
+	PortLogs map[uint16]io.Writer
 	// OnNote, if set, hears one-line notes about the run (an engine
 	// hand-over).
 	OnNote func(string)
@@ -370,6 +372,9 @@ func (m *Machine) wire() error {
 	m.Debug = debugport.NewConsole(orDiscard(cfg.DebugCon))
 	ports(debugport.ConsolePort, debugport.ConsoleSize, "debugcon", m.Debug, bus.Size8)
 	m.POST = debugport.NewPOST(nil)
+	if w := cfg.PortLogs[debugport.POSTPort]; w != nil {
+		m.POST = debugport.NewPOST(func(code uint8) { w.Write([]byte{code}) })
+	}
 	ports(debugport.POSTPort, debugport.POSTSize, "post", m.POST, bus.Size8)
 	if cfg.DebugExit != nil {
 		m.Exit = debugport.NewExit(func(status int) {
@@ -388,6 +393,16 @@ func (m *Machine) wire() error {
 	// The FPU error latch: IRQ 13 stays raised until the guest writes
 	// port 0xF0 (the AT's "clear math coprocessor busy").
 	ports(0xF0, 1, "fpu-clear", fpuClear{m.PIC.IRQ(13)}, bus.Size8)
+
+	// Port captures: a port nothing else decodes gets a write-only
+	// logger (reads all ones, as an empty ISA port); 0x80 is the POST
+	// latch's own callback, 0xE9 is -debugcon.
+	for port, w := range cfg.PortLogs {
+		if port == debugport.POSTPort || port == debugport.ConsolePort {
+			continue
+		}
+		ports(port, 1, fmt.Sprintf("portlog-%#x", port), portLogger{w}, bus.Size8)
+	}
 
 	// CD-ROM: the secondary master, as QEMU's -cdrom.
 	if cfg.CDROM != nil {
@@ -432,6 +447,14 @@ func orDiscard(w io.Writer) io.Writer {
 		return io.Discard
 	}
 	return w
+}
+
+// portLogger appends the bytes written to a port to a writer.
+type portLogger struct{ w io.Writer }
+
+func (p portLogger) ReadPort(off uint16, size int) uint32 { return 0xFFFFFFFF }
+func (p portLogger) WritePort(off uint16, size int, v uint32) {
+	p.w.Write([]byte{byte(v)})
 }
 
 // fpuClear is port 0xF0: any write drops FERR# (IRQ 13).

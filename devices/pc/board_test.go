@@ -3,6 +3,7 @@ package pc
 import (
 	"bytes"
 	"context"
+	"io"
 	"testing"
 	"time"
 
@@ -73,5 +74,26 @@ func TestTripleFaultNoReboot(t *testing.T) {
 	}
 	if res.Outcome != TripleFault || res.Status != 4 {
 		t.Errorf("result %+v, want triple-fault status 4", res)
+	}
+}
+
+// TestPortLogs: bytes written to a captured port reach its writer.
+func TestPortLogs(t *testing.T) {
+	rom := bytes.Repeat([]byte{0xF4}, 64<<10)
+	// mov dx,0x190; mov al,'A'; out dx,al; mov al,'B'; out dx,al;
+	// mov al,1; out 0xF4,al
+	copy(rom[0xFFF0:], []byte{0xBA, 0x90, 0x01, 0xB0, 'A', 0xEE, 0xB0, 'B', 0xEE, 0xB0, 1, 0xE6, 0xF4})
+	var log bytes.Buffer
+	exit := debugport.DefaultConfig()
+	m, err := New(Config{Model: cpu.Model286, MemBytes: 1 << 20, BIOS: rom, DebugExit: &exit,
+		PortLogs: map[uint16]io.Writer{0x190: &log}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := m.Run(context.Background(), RunOptions{}); err != nil || res.Status != 3 {
+		t.Fatalf("run: %+v %v", res, err)
+	}
+	if log.String() != "AB" {
+		t.Errorf("port 0x190 log %q, want %q", log.String(), "AB")
 	}
 }
