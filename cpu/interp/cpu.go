@@ -69,6 +69,9 @@ type CPU struct {
 	pendingDB            uint32
 
 	tlb    *mmu.TLB // paging: translations and their host pages
+	// ssLoaded is set by MOV SS and POP SS for the instruction that did
+	// it (debug traps wait for the next one).
+	ssLoaded bool
 	// supervisor makes data accesses supervisor accesses whatever CS says:
 	// set while a privilege change pushes onto the inner stack, before CS
 	// has changed.
@@ -285,6 +288,7 @@ func (c *CPU) takeInterrupt(vec uint8) {
 // iterations), retiring at least one cycle.
 func (c *CPU) step() {
 	c.startEIP = c.s.EIP
+	c.ssLoaded = false
 	if c.execBP {
 		c.checkExecBP()
 	}
@@ -317,7 +321,10 @@ func (c *CPU) step() {
 		c.dataTrap()
 		return
 	}
-	if tf {
+	if tf && !c.ssLoaded {
+		// MOV SS and POP SS hold the single-step trap back for one
+		// instruction (SDM Vol. 3, 6.8.3): the next one, still with TF,
+		// takes it.
 		c.singleStep(in)
 	}
 }

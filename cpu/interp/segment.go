@@ -27,6 +27,7 @@ func (c *CPU) loadSeg(seg int, sel uint16) {
 		c.s.Seg[seg] = v86Seg(sel)
 		if seg == cpu.SS {
 			c.s.IRQShadow = true
+			c.ssLoaded = true
 			c.events = true
 		}
 		return
@@ -35,6 +36,7 @@ func (c *CPU) loadSeg(seg int, sel uint16) {
 		c.loadSegReal(seg, sel)
 		if seg == cpu.SS {
 			c.s.IRQShadow = true
+			c.ssLoaded = true
 			c.events = true
 		}
 		return
@@ -134,6 +136,7 @@ func (c *CPU) loadSegProtected(seg int, sel uint16) {
 		c.setAccessed(&d)
 		c.loadCache(seg, sel, &d)
 		c.s.IRQShadow = true
+		c.ssLoaded = true
 		c.events = true
 		return
 	}

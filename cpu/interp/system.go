@@ -216,21 +216,44 @@ func movCdRd(c *CPU, in *decode.Inst) {
 // (VME and PVI, the virtual-8086 extensions, are not modelled).
 const cr4Supported = 1<<2 | 1<<3 | 1<<4 | 1<<7
 
+// debugReg maps a MOV DRn register number: DR4 and DR5 alias DR6 and DR7
+// unless CR4.DE makes them #UD.
+func (c *CPU) debugReg(n uint8) uint8 {
+	if n == 4 || n == 5 {
+		if c.s.CR[4]&(1<<3) != 0 {
+			c.raise(cpu.VecUD)
+		}
+		n += 2
+	}
+	return n
+}
+
+// DR6 and DR7 bits that read as fixed values on the P6: DR6 bits 4-11
+// and 16-31 are ones (bit 12 zero); DR7 bit 10 is one, bits 11-12 and
+// 14-15 zero.
+const (
+	dr6Ones  = 0xFFFF0FF0
+	dr6Zeros = 1 << 12
+	dr7Ones  = 1 << 10
+	dr7Zeros = 1<<11 | 1<<12 | 1<<14 | 1<<15
+)
+
 func movRdDd(c *CPU, in *decode.Inst) {
 	c.requireCPL0()
-	n := in.Reg()
-	if (n == 4 || n == 5) && c.s.CR[4]&(1<<3) != 0 {
-		c.raise(cpu.VecUD)
+	n := c.debugReg(in.Reg())
+	v := c.s.DR[n]
+	switch n {
+	case 6:
+		v = v&^dr6Zeros | dr6Ones
+	case 7:
+		v = v&^dr7Zeros | dr7Ones
 	}
-	c.s.Regs[in.RM()] = c.s.DR[n]
+	c.s.Regs[in.RM()] = v
 }
 
 func movDdRd(c *CPU, in *decode.Inst) {
 	c.requireCPL0()
-	n := in.Reg()
-	if (n == 4 || n == 5) && c.s.CR[4]&(1<<3) != 0 {
-		c.raise(cpu.VecUD)
-	}
+	n := c.debugReg(in.Reg())
 	c.s.DR[n] = c.s.Regs[in.RM()]
 	c.updateBreakpoints()
 	c.events = true
