@@ -68,7 +68,7 @@ type CPU struct {
 	execBP, dataBP, ioBP bool
 	pendingDB            uint32
 
-	tlb    *mmu.TLB // paging: translations and their host pages
+	tlb *mmu.TLB // paging: translations and their host pages
 	// ssLoaded is set by MOV SS and POP SS for the instruction that did
 	// it (debug traps wait for the next one).
 	ssLoaded bool
@@ -76,7 +76,7 @@ type CPU struct {
 	// set while a privilege change pushes onto the inner stack, before CS
 	// has changed.
 	supervisor bool
-	paging bool     // CR0.PG (386+)
+	paging     bool // CR0.PG (386+)
 
 	history [historyLen]Event // recent exceptions, a ring
 	histPos int
