@@ -350,28 +350,7 @@ func (c *CPU) pmFarRet(os uint8, n uint32) {
 	cpl := c.cpl()
 	eip := c.peek(0, os) & ipMask(os)
 	sel := uint16(c.peek(uint32(os), os))
-	if sel&^3 == 0 {
-		c.raiseCode(cpu.VecGP, 0)
-	}
-	rpl := uint8(sel & 3)
-	code := uint32(sel &^ 3)
-	if rpl < cpl {
-		c.raiseCode(cpu.VecGP, code)
-	}
-	d := c.readDescriptor(sel)
-	if !d.isCode() {
-		c.raiseCode(cpu.VecGP, code)
-	}
-	if d.conforming() {
-		if d.dpl() > rpl {
-			c.raiseCode(cpu.VecGP, code)
-		}
-	} else if d.dpl() != rpl {
-		c.raiseCode(cpu.VecGP, code)
-	}
-	if !d.present() {
-		c.raiseCode(cpu.VecNP, code)
-	}
+	d, rpl := c.returnCode(sel, cpl)
 	if rpl == cpl {
 		c.setCS(sel, &d, cpl, eip)
 		c.setSP(c.sp() + 2*uint32(os) + n)
@@ -395,6 +374,35 @@ func (c *CPU) pmFarRet(os uint8, n uint32) {
 	}
 	c.setSP(c.sp() + n)
 	c.nullifyOuter(rpl)
+}
+
+// returnCode checks the code segment a far RET or IRET returns to from
+// privilege cpl: never inward, conforming DPL <= RPL, non-conforming
+// DPL = RPL, present. It returns the descriptor and the new CPL (RPL).
+func (c *CPU) returnCode(sel uint16, cpl uint8) (descriptor, uint8) {
+	if sel&^3 == 0 {
+		c.raiseCode(cpu.VecGP, 0)
+	}
+	rpl := uint8(sel & 3)
+	code := uint32(sel &^ 3)
+	if rpl < cpl {
+		c.raiseCode(cpu.VecGP, code)
+	}
+	d := c.readDescriptor(sel)
+	if !d.isCode() {
+		c.raiseCode(cpu.VecGP, code)
+	}
+	if d.conforming() {
+		if d.dpl() > rpl {
+			c.raiseCode(cpu.VecGP, code)
+		}
+	} else if d.dpl() != rpl {
+		c.raiseCode(cpu.VecGP, code)
+	}
+	if !d.present() {
+		c.raiseCode(cpu.VecNP, code)
+	}
+	return d, rpl
 }
 
 // checkOuterStack validates the stack segment a return to privilege rpl
@@ -457,28 +465,7 @@ func (c *CPU) pmIret(os uint8) {
 		return
 	}
 	eip &= ipMask(os)
-	if sel&^3 == 0 {
-		c.raiseCode(cpu.VecGP, 0)
-	}
-	rpl := uint8(sel & 3)
-	code := uint32(sel &^ 3)
-	if rpl < cpl {
-		c.raiseCode(cpu.VecGP, code)
-	}
-	d := c.readDescriptor(sel)
-	if !d.isCode() {
-		c.raiseCode(cpu.VecGP, code)
-	}
-	if d.conforming() {
-		if d.dpl() > rpl {
-			c.raiseCode(cpu.VecGP, code)
-		}
-	} else if d.dpl() != rpl {
-		c.raiseCode(cpu.VecGP, code)
-	}
-	if !d.present() {
-		c.raiseCode(cpu.VecNP, code)
-	}
+	d, rpl := c.returnCode(sel, cpl)
 	if rpl == cpl {
 		c.setCS(sel, &d, cpl, eip)
 		c.setSP(c.sp() + 3*uint32(os))
