@@ -8,7 +8,9 @@
 //   - demo-selftest: the same program built with -DSELFTEST, which types
 //     keys itself, runs for about two seconds of timer ticks, checks
 //     what it saw and exits through isa-debug-exit;
-//   - the CPU test ROMs listed by ROMs (realmode, pmode).
+//   - the CPU test ROMs listed by ROMs: realmode, pmode, and the i686
+//     ones (pm_priv, pm_tasks, pm_v86, paging, debugregs, i686isa, each
+//     also as NAME-strict with checks QEMU cannot pass).
 //
 // Every image is a bootable floppy: a boot sector that loads the rest
 // with INT 13h. A test ROM prints on port 0xE9 and ends by writing its

@@ -71,14 +71,17 @@ type ROM struct {
 	Name   string // the image, Image(Name)
 	Model  string // the oldest -cpu model it runs on
 	Output string // everything it prints on port 0xE9 when it passes
+	// NotOnQEMU, when set, names what the ROM checks that QEMU's TCG
+	// does not model, so that QEMU cannot pass it (the -strict images).
+	NotOnQEMU string
 }
 
 // ROMs lists the CPU test ROMs.
 func ROMs() []ROM {
-	return []ROM{
+	return append([]ROM{
 		{Name: "realmode", Model: "8086", Output: realmodeOutput},
 		{Name: "pmode", Model: "386", Output: pmodeOutput},
-	}
+	}, i686ROMs()...)
 }
 
 // What the ROMs print when they pass: one line per test.

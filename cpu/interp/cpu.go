@@ -69,6 +69,9 @@ type CPU struct {
 	pendingDB            uint32
 
 	tlb *mmu.TLB // paging: translations and their host pages
+	// taskTrap is set by a task switch into a TSS with the T bit: the
+	// debug trap is taken after the instruction.
+	taskTrap bool
 	// ssLoaded is set by MOV SS and POP SS for the instruction that did
 	// it (debug traps wait for the next one).
 	ssLoaded bool
@@ -313,6 +316,13 @@ func (c *CPU) step() {
 	handlers[in.Op](c, in)
 	if rf && in.Op != decode.IRET {
 		c.s.EFlags &^= cpu.FlagRF // RF lasts one instruction
+	}
+	if c.taskTrap {
+		c.taskTrap = false
+		c.stats.Exceptions[cpu.VecDB]++
+		c.record(cpu.Exception{Vector: cpu.VecDB})
+		c.interrupt(cpu.VecDB, false, c.s.EIP)
+		return
 	}
 	if c.pendingDB != 0 {
 		if tf {

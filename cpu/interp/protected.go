@@ -482,11 +482,9 @@ func (c *CPU) pmIret(os uint8) {
 	c.iretFlags(fl, os, cpl)
 	c.setAccessed(&ssd)
 	c.loadCache(cpu.SS, ssSel, &ssd)
-	if os == 4 {
-		c.s.Regs[cpu.ESP] = espNew
-	} else {
-		c.setRegv(cpu.ESP, espNew, 2)
-	}
+	// A 16-bit IRET to an outer level loads ESP with the popped SP,
+	// zero-extended (as QEMU and Bochs do).
+	c.s.Regs[cpu.ESP] = espNew & ipMask(os)
 	c.nullifyOuter(rpl)
 }
 
@@ -833,6 +831,11 @@ func (c *CPU) taskSwitch(sel uint16, d *descriptor, kind taskKind, e *cpu.Except
 	}
 	if c.s.EIP > c.s.Seg[cpu.CS].Limit {
 		c.raiseCode(cpu.VecGP, 0)
+	}
+	if is32 && c.readLinear16(nb+0x64)&1 != 0 {
+		// The TSS's T bit: a debug trap on entering the task (DR6.BT).
+		c.s.DR[6] |= 1 << 15
+		c.taskTrap = true
 	}
 }
 

@@ -219,6 +219,13 @@ const cr4Supported = 1<<2 | 1<<3 | 1<<4 | 1<<7
 // debugReg maps a MOV DRn register number: DR4 and DR5 alias DR6 and DR7
 // unless CR4.DE makes them #UD.
 func (c *CPU) debugReg(n uint8) uint8 {
+	if c.s.DR[7]&(1<<13) != 0 {
+		// DR7.GD: any MOV DRn faults with DR6.BD, and GD clears so the
+		// handler can use the registers.
+		c.s.DR[6] |= 1 << 13
+		c.s.DR[7] &^= 1 << 13
+		c.raise(cpu.VecDB)
+	}
 	if n == 4 || n == 5 {
 		if c.s.CR[4]&(1<<3) != 0 {
 			c.raise(cpu.VecUD)
