@@ -3,12 +3,16 @@ package pc
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"golang.org/x/arch/x86/x86asm"
+
 	"ringzero/bios"
 	"ringzero/cpu"
+	"ringzero/cpu/interp"
 	"ringzero/devices/debugport"
 	"ringzero/devices/disk"
 	"ringzero/testroms"
@@ -19,6 +23,42 @@ type guestRun struct {
 	res          Result
 	debug, com1  string
 	instructions uint64
+	where        string // registers and disassembly at the end, for failures
+}
+
+// whereIs describes the CPU's state and disassembles the code at CS:EIP
+// (x86asm), for failure reports.
+func whereIs(m *Machine) string {
+	s := m.CPU.State()
+	var b strings.Builder
+	fmt.Fprintf(&b, "CS:EIP %04x:%08x EFLAGS %08x CR0 %08x CR2 %08x CR3 %08x\n", s.Seg[cpu.CS].Selector, s.EIP, s.EFlags, s.CR[0], s.CR[2], s.CR[3])
+	for i, n := range []string{"EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"} {
+		fmt.Fprintf(&b, "%s %08x ", n, s.Regs[i])
+	}
+	b.WriteString("\n")
+	mode := 16
+	if s.CR[0]&cpu.CR0PE != 0 && s.Seg[cpu.CS].Attr&cpu.AttrDB != 0 {
+		mode = 32
+	}
+	code := make([]byte, 64)
+	for i := range code {
+		code[i] = byte(m.Bus.Read(s.Seg[cpu.CS].Base+s.EIP+uint32(i), 1))
+	}
+	for off := 0; off < 48; {
+		inst, err := x86asm.Decode(code[off:], mode)
+		if err != nil {
+			fmt.Fprintf(&b, "  %08x  (bad)\n", s.EIP+uint32(off))
+			break
+		}
+		fmt.Fprintf(&b, "  %08x  %s\n", s.EIP+uint32(off), x86asm.IntelSyntax(inst, uint64(s.EIP)+uint64(off), nil))
+		off += inst.Len
+	}
+	if h, ok := m.CPU.(interface{ History() []interp.Event }); ok {
+		for _, e := range h.History() {
+			fmt.Fprintf(&b, "  exception %v at %04x:%08x (cycle %d)\n", e.Exception, e.CS, e.EIP, e.Cycle)
+		}
+	}
+	return b.String()
 }
 
 var fixedRTC = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
@@ -49,7 +89,7 @@ func bootFloppy(t *testing.T, model cpu.Model, image string, exit bool) guestRun
 		t.Fatalf("%s on %v: %v\nport 0xE9:\n%s", image, model, err, con.String())
 	}
 	m.COM[0].Flush()
-	return guestRun{res: res, debug: con.String(), com1: com1.String(), instructions: m.CPU.Stats().Instructions}
+	return guestRun{res: res, debug: con.String(), com1: com1.String(), instructions: m.CPU.Stats().Instructions, where: whereIs(m)}
 }
 
 // TestROMs boots every CPU test ROM on every model it supports and wants
@@ -67,7 +107,7 @@ func TestROMs(t *testing.T) {
 			t.Run(rom.Name+"/"+m.String(), func(t *testing.T) {
 				r := bootFloppy(t, m, rom.Name, true)
 				if r.res.Outcome != DebugExit || r.res.Status != testroms.PassStatus {
-					t.Errorf("result %+v, want status %d\nport 0xE9:\n%s", r.res, testroms.PassStatus, r.debug)
+					t.Errorf("result %+v, want status %d\nport 0xE9:\n%s\n%s", r.res, testroms.PassStatus, r.debug, r.where)
 				} else if !strings.HasSuffix(r.debug, rom.Output) {
 					// The BIOS's banner comes first.
 					t.Errorf("port 0xE9:\n%s\nwant:\n%s", r.debug, rom.Output)
