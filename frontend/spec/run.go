@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	"ringzero/bios"
+	"ringzero/bios/multiboot"
 	"ringzero/devices/disk"
 	"ringzero/devices/pc"
 )
@@ -280,12 +282,6 @@ func runGuest(ctx context.Context, g *Guest, opt Options, stem string, pr *print
 func (s *session) config() (pc.Config, []io.Closer, error) {
 	mo := s.g.Machine
 	var open []io.Closer
-	switch {
-	case mo.Kernel != "":
-		return pc.Config{}, nil, errors.New("kernel: the board cannot boot a Linux kernel directly yet (-kernel is not built)")
-	case mo.CDROM != "":
-		return pc.Config{}, nil, errors.New("cdrom: the ATAPI CD-ROM is not built yet")
-	}
 	cfg := pc.Config{
 		Model:     mo.CPU,
 		MemBytes:  mo.Memory,
@@ -317,6 +313,38 @@ func (s *session) config() (pc.Config, []io.Closer, error) {
 		}
 		open = append(open, img)
 		*d.slot = img
+	}
+	if mo.CDROM != "" {
+		img, err := disk.Open(mo.CDROM, true, false)
+		if err != nil {
+			return cfg, open, err
+		}
+		open = append(open, img)
+		cfg.CDROM = img
+	}
+	if mo.Kernel != "" {
+		// As `ringzero run -kernel`: a Linux bzImage with one initrd,
+		// else a Multiboot kernel whose -initrd lists modules and whose
+		// command line starts with its own name.
+		k, err := os.ReadFile(mo.Kernel)
+		if err != nil {
+			return cfg, open, fmt.Errorf("kernel: %w", err)
+		}
+		cfg.Kernel, cfg.Append = k, mo.Append
+		if len(k) >= 0x206 && string(k[0x202:0x206]) == "HdrS" {
+			if mo.Initrd != "" {
+				if cfg.Initrd, err = os.ReadFile(mo.Initrd); err != nil {
+					return cfg, open, fmt.Errorf("initrd: %w", err)
+				}
+			}
+		} else {
+			if mo.Initrd != "" {
+				if cfg.Modules, err = multiboot.ParseModules(mo.Initrd, os.ReadFile); err != nil {
+					return cfg, open, fmt.Errorf("initrd: %w", err)
+				}
+			}
+			cfg.Append = strings.TrimSpace(mo.Kernel + " " + mo.Append)
+		}
 	}
 	now := time.Now()
 	cfg.RTCStart = now.UTC()

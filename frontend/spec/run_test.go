@@ -302,9 +302,10 @@ func TestShardedRunRunsItsShare(t *testing.T) {
 	}
 }
 
-// TestRunGuestKernelNotBuilt: a kernel guest fails with the board's
-// reason, without stopping the run.
-func TestRunGuestKernelNotBuilt(t *testing.T) {
+// TestRunGuestBadKernel: a kernel that is neither a bzImage nor a
+// Multiboot kernel fails with the board's reason, without stopping the
+// run.
+func TestRunGuestBadKernel(t *testing.T) {
 	dir := t.TempDir()
 	writeSpec(t, dir, "bzImage", "not a kernel")
 	s, err := spec.Parse(filepath.Join(dir, "k.toml"), []byte(`
@@ -318,7 +319,7 @@ steps = [{ expect = { serial = "login:" } }]
 		t.Fatal(err)
 	}
 	r := spec.RunGuest(context.Background(), s.Guests[0], spec.Options{})
-	if r.Passed || !strings.Contains(r.Message, "cannot start: kernel:") || r.Outcome != spec.OutcomeCannotStart {
+	if r.Passed || !strings.Contains(r.Message, "cannot start:") || !strings.Contains(r.Message, "-kernel") || r.Outcome != spec.OutcomeCannotStart {
 		t.Errorf("result %+v", r)
 	}
 }
@@ -406,5 +407,70 @@ steps = [{ expect = { serial = "never" } }]
 	if status != spec.ExitInterrupted || !strings.Contains(out, "FAIL  first (") || !strings.Contains(out, ": interrupted at step 1: expect serial /never/") ||
 		!strings.Contains(out, "interrupted: 1 guest not started\n0 passed, 1 failed\n") {
 		t.Errorf("status %d, output:\n%s", status, out)
+	}
+}
+
+// TestMultibootAndBootSectorGuests runs our Multiboot kernels (ELF and
+// a.out, Multiboot 1 and 2) beside a boot-sector guest, in
+// parallel, one of them failing on purpose.
+func TestMultibootAndBootSectorGuests(t *testing.T) {
+	skipBoots(t)
+	dir := guestDir(t)
+	for _, name := range []string{"mbkernel.elf", "mbkernel.img", "mb2kernel.elf"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "testroms", "bin", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeSpec(t, dir, name, string(b))
+	}
+	path := writeSpec(t, dir, "mb.toml", `
+[defaults]
+m = "32M"
+no-reboot = true
+devices = ["isa-debug-exit,iobase=0xf4,iosize=4"]
+
+[[guest]]
+name = "mb1-elf"
+kernel = "mbkernel.elf"
+append = "hello"
+steps = [{ expect = { serial = "mbkernel: pass", timeout = "60s" } }]
+exit_status = 1
+
+[[guest]]
+name = "mb1-aout"
+kernel = "mbkernel.img"
+steps = [{ expect = { serial = "mbkernel: pass", timeout = "60s" } }]
+exit_status = 1
+
+[[guest]]
+name = "mb2-elf"
+kernel = "mb2kernel.elf"
+steps = [{ expect = { serial = "mbkernel: pass", timeout = "60s" } }]
+exit_status = 1
+
+[[guest]]
+name = "bootsector"
+fda = "realmode.img"
+exit_status = 1
+
+[[guest]]
+name = "mb-wrong-status"
+kernel = "mbkernel.img"
+exit_status = 5
+`)
+	var stdout, stderr bytes.Buffer
+	reports := t.TempDir()
+	status := spec.MainContext(context.Background(), []string{"-j", "3", "-report", reports, path}, &stdout, &stderr, noEnv)
+	t.Logf("stdout:\n%s", stdout.String())
+	if rep := readReport(t, reports, "mb-wrong-status"); !strings.Contains(rep, "want 5") || !strings.Contains(rep, "mbkernel: pass") {
+		t.Errorf("mb-wrong-status report:\n%s", rep)
+	}
+	if status != spec.ExitFailed || !strings.HasSuffix(stdout.String(), "\n4 passed, 1 failed\n") {
+		t.Fatalf("status %d, want %d and 4 passed, 1 failed; stderr:\n%s", status, spec.ExitFailed, stderr.String())
+	}
+	for _, line := range []string{"PASS  mb1-elf (", "PASS  mb1-aout (", "PASS  mb2-elf (", "PASS  bootsector (", "FAIL  mb-wrong-status ("} {
+		if !strings.Contains(stdout.String(), line) {
+			t.Errorf("output lacks %q", line)
+		}
 	}
 }
