@@ -88,12 +88,12 @@ func (c *CPU) farPointer(in *decode.Inst) (uint32, uint16) {
 }
 
 // farPointerReg models the 8086 with a register operand where a memory
-// pointer was required: the bus cycles go to the address the previous EA
-// computation left, which for these tests is offset 4 of DS.
+// pointer was required: the bus cycles go to the last effective address
+// the CPU computed.
 func (c *CPU) farPointerReg(in *decode.Inst) (uint32, uint16) {
 	s := seg(in)
-	off := uint32(4)
-	return uint32(c.rd16(s, off)), c.rd16(s, off+2)
+	off := c.lastEA
+	return uint32(c.rd16(s, off)), c.rd16(s, (off+2)&0xFFFF)
 }
 
 // adMask is the address-size mask.

@@ -63,6 +63,10 @@ type CPU struct {
 
 	inNMI bool // an NMI handler runs: further NMIs wait for IRET
 
+	// lastEA is the last effective address computed: the 8086 reuses it
+	// for LEA, LES, LDS and far CALL/JMP given a register operand.
+	lastEA uint32
+
 	// Armed debug-register breakpoints (see debugreg.go) and the data or
 	// I/O breakpoints the current instruction hit.
 	execBP, dataBP, ioBP bool

@@ -361,6 +361,13 @@ func (c *CPU) setRegv(r uint8, v uint32, size uint8) {
 
 // ea computes the offset of the instruction's memory operand.
 func (c *CPU) ea(in *decode.Inst) uint32 {
+	v := c.eaValue(in)
+	c.lastEA = v
+	return v
+}
+
+// eaValue computes an effective address without noting it.
+func (c *CPU) eaValue(in *decode.Inst) uint32 {
 	v := in.Disp
 	if in.Base != decode.NoReg {
 		v += c.s.Regs[in.Base]

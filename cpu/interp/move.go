@@ -104,20 +104,11 @@ func lea(c *CPU, in *decode.Inst) {
 			c.raise(cpu.VecUD)
 		}
 		// The 8086 with a register operand stores the last effective
-		// address it computed; none here: leave the register as is.
+		// address it computed.
+		c.setRegv(in.Reg(), c.lastEA, in.OpSize)
 		return
 	}
-	off := in.Disp
-	if in.Base != decode.NoReg {
-		off += c.s.Regs[in.Base]
-	}
-	if in.Index != decode.NoReg {
-		off += c.s.Regs[in.Index] << in.Scale
-	}
-	if in.AdSize == 2 {
-		off &= 0xFFFF
-	}
-	c.setRegv(in.Reg(), off, in.OpSize)
+	c.setRegv(in.Reg(), c.ea(in), in.OpSize)
 }
 
 // loadFar handles LES, LDS, LSS, LFS, LGS.

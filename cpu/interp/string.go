@@ -217,7 +217,7 @@ func (c *CPU) stringInst(in *decode.Inst, op strOp) {
 			return
 		}
 		more := op(c, in, step)
-		cnt := c.loopCountRep(in)
+		cnt := c.loopCount(in)
 		if cnt == 0 || !more {
 			return
 		}
@@ -231,11 +231,6 @@ func (c *CPU) stringInst(in *decode.Inst, op strOp) {
 		c.remaining--
 		c.s.Cycles++
 	}
-}
-
-// loopCountRep decrements the count register of a REP instruction.
-func (c *CPU) loopCountRep(in *decode.Inst) uint32 {
-	return c.loopCount(in)
 }
 
 // interruptible reports whether an external interrupt would be taken at
