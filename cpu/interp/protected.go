@@ -316,23 +316,6 @@ func (c *CPU) checkStackSeg(sel uint16, dpl uint8, ext uint32) descriptor {
 	return d
 }
 
-// readDescriptorFault is readDescriptor with the fault vector and EXT bit
-// of the caller (#TS during task switches, #GP elsewhere).
-func (c *CPU) readDescriptorFault(sel uint16, vec uint8, ext uint32) descriptor {
-	limit := c.s.GDTR.Limit
-	if sel&4 != 0 {
-		ldt := &c.s.LDTR
-		if ldt.Attr&cpu.AttrP == 0 || ldt.Selector&^3 == 0 {
-			c.raiseCode(vec, uint32(sel&^3)|ext)
-		}
-		limit = ldt.Limit
-	}
-	if uint32(sel&^7)+7 > limit {
-		c.raiseCode(vec, uint32(sel&^3)|ext)
-	}
-	return c.readDescriptor(sel)
-}
-
 func (c *CPU) readLinear16(addr uint32) uint32 {
 	return c.sysRead(addr, 2)
 }

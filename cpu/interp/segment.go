@@ -57,18 +57,23 @@ func (d *descriptor) dpl() uint8 { return uint8(d.attr>>5) & 3 }
 // readDescriptor fetches the descriptor sel names from the GDT or LDT,
 // raising #GP(sel) when it lies beyond the table's limit.
 func (c *CPU) readDescriptor(sel uint16) descriptor {
-	table := c.s.GDTR.Base
-	limit := c.s.GDTR.Limit
+	return c.readDescriptorFault(sel, cpu.VecGP, 0)
+}
+
+// readDescriptorFault is readDescriptor with the fault vector and EXT bit
+// of the caller (#TS during task switches, #GP elsewhere).
+func (c *CPU) readDescriptorFault(sel uint16, vec uint8, ext uint32) descriptor {
+	table, limit := c.s.GDTR.Base, c.s.GDTR.Limit
 	if sel&4 != 0 {
 		ldt := &c.s.LDTR
 		if ldt.Attr&cpu.AttrP == 0 || ldt.Selector&^3 == 0 {
-			c.raiseCode(cpu.VecGP, uint32(sel&^3))
+			c.raiseCode(vec, uint32(sel&^3)|ext)
 		}
 		table, limit = ldt.Base, ldt.Limit
 	}
 	off := uint32(sel &^ 7)
 	if off+7 > limit {
-		c.raiseCode(cpu.VecGP, uint32(sel&^3))
+		c.raiseCode(vec, uint32(sel&^3)|ext)
 	}
 	addr := table + off
 	lo := c.readLinear32(addr)

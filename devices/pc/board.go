@@ -25,6 +25,7 @@ import (
 	"ringzero/devices/irq"
 	"ringzero/devices/pci"
 	"ringzero/devices/pic"
+	"ringzero/devices/piix"
 	"ringzero/devices/pit"
 	"ringzero/devices/uart"
 	"ringzero/devices/vga"
@@ -416,8 +417,9 @@ func (m *Machine) wire() error {
 	if m.pciBoard() {
 		must(m.wirePCI(lowROM))
 	} else {
-		// Reset control register (PIIX3 port CF9): bit 2 resets.
-		ports(0xCF9, 1, "rcr", &resetControl{m: m}, bus.Size8)
+		// The reset control register alone (on the PCI board it sits in
+		// the configuration ports' range and the host serves it).
+		ports(piix.RCRPort, 1, "rcr", m.newResetControl(), bus.Size8)
 	}
 	return errors.Join(errs...)
 }
@@ -425,14 +427,14 @@ func (m *Machine) wire() error {
 // mapPM maps the power-management block (PM1a events, control, timer) at
 // base, as the FADT and the PIIX4's PMBA place it.
 func (m *Machine) mapPM(base uint16) {
-	m.Bus.MapPorts(base+debugport.PM1aEventBase-debugport.PM1aEventBase, debugport.PM1EventLen, "pm1a-evt", m.PM.Events(), bus.SizeAll)
-	m.Bus.MapPorts(base+debugport.PM1aControlBase-debugport.PM1aEventBase, debugport.PM1ControlLen, "pm1a-cnt", m.PM.Control(), bus.SizeAll)
-	m.Bus.MapPorts(base+debugport.PMTimerBase-debugport.PM1aEventBase, debugport.PMTimerLen, "pm-tmr", m.PM.Timer(), bus.SizeAll)
+	m.Bus.MapPorts(base+piix.PMEventsOff, debugport.PM1EventLen, "pm1a-evt", m.PM.Events(), bus.SizeAll)
+	m.Bus.MapPorts(base+piix.PMControlOff, debugport.PM1ControlLen, "pm1a-cnt", m.PM.Control(), bus.SizeAll)
+	m.Bus.MapPorts(base+piix.PMTimerOff, debugport.PMTimerLen, "pm-tmr", m.PM.Timer(), bus.SizeAll)
 }
 
 // unmapPM removes the power-management block from base.
 func (m *Machine) unmapPM(base uint16) {
-	for _, off := range []uint16{0, 4, 8} {
+	for _, off := range []uint16{piix.PMEventsOff, piix.PMControlOff, piix.PMTimerOff} {
 		m.Bus.UnmapPorts(base + off)
 	}
 }
@@ -463,18 +465,9 @@ type fpuClear struct{ line irq.Line }
 func (f fpuClear) ReadPort(off uint16, size int) uint32     { return 0xFF }
 func (f fpuClear) WritePort(off uint16, size int, v uint32) { f.line.Set(false) }
 
-// resetControl is the PIIX reset control register at 0xCF9.
-type resetControl struct {
-	m *Machine
-	v uint8
-}
-
-func (r *resetControl) ReadPort(off uint16, size int) uint32 { return uint32(r.v) }
-func (r *resetControl) WritePort(off uint16, size int, v uint32) {
-	r.v = uint8(v) & 0x0A
-	if v&4 != 0 {
-		r.m.requestReset()
-	}
+// newResetControl is the 0xCF9 register, wired to the machine's reset.
+func (m *Machine) newResetControl() *piix.ResetControl {
+	return &piix.ResetControl{OnReset: func(bool) { m.requestReset() }}
 }
 
 // requestReset asks the CPU to stop and the machine to reset.

@@ -27,8 +27,7 @@ func (m *Machine) wirePCI(lowROM []byte) error {
 	cfg := &m.cfg
 	host := pci.NewHost()
 	m.PCI = host
-	rcr := &piix.ResetControl{OnReset: func(bool) { m.requestReset() }}
-	host.ResetControl = rcr
+	host.ResetControl = m.newResetControl()
 	if err := b.MapPorts(pci.Base, pci.Size, "pci", host, bus.SizeAll); err != nil {
 		return err
 	}
