@@ -10,14 +10,12 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
-	"strings"
 	"syscall"
 	"time"
 
 	"golang.org/x/term"
 
 	"ringzero/bios"
-	"ringzero/bios/multiboot"
 	"ringzero/cpu"
 	"ringzero/cpu/interp"
 	"ringzero/devices/debugport"
@@ -90,28 +88,8 @@ func bootErr(opts *RunOptions) (int, error) {
 	}
 	// A kernel loaded directly (Linux bzImage).
 	if opts.Kernel != "" {
-		k, err := os.ReadFile(opts.Kernel)
-		if err != nil {
-			return 0, fmt.Errorf("-kernel: %w", err)
-		}
-		cfg.Kernel, cfg.Append = k, opts.Append
-		if len(k) >= 0x206 && string(k[0x202:0x206]) == "HdrS" {
-			// Linux: one initrd.
-			if opts.Initrd != "" {
-				if cfg.Initrd, err = os.ReadFile(opts.Initrd); err != nil {
-					return 0, fmt.Errorf("-initrd: %w", err)
-				}
-			}
-		} else {
-			// Multiboot: -initrd lists modules "file args,file args";
-			// the command line starts with the kernel's name, as QEMU
-			// passes it.
-			if opts.Initrd != "" {
-				if cfg.Modules, err = multiboot.ParseModules(opts.Initrd, os.ReadFile); err != nil {
-					return 0, fmt.Errorf("-initrd: %w", err)
-				}
-			}
-			cfg.Append = strings.TrimSpace(opts.Kernel + " " + opts.Append)
+		if err := cfg.SetKernel(opts.Kernel, opts.Initrd, opts.Append, os.ReadFile); err != nil {
+			return 0, err
 		}
 	}
 	// Drives. No drive and no kernel boots the built-in demo floppy.

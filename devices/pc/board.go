@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"ringzero/bios/acpi"
@@ -185,6 +186,33 @@ func (m *Machine) loadKernel() error {
 	for i, v := range e.CMOS() {
 		m.RTC.SetByte(i, v)
 	}
+	return nil
+}
+
+// SetKernel fills Kernel, Initrd, Modules and Append from QEMU's
+// -kernel, -initrd and -append: a Linux bzImage takes one initrd file; a
+// Multiboot kernel takes modules "file args,file args" and a command line
+// that starts with its own name, as QEMU passes it. read opens files.
+func (c *Config) SetKernel(kernel, initrd, cmdline string, read func(string) ([]byte, error)) error {
+	k, err := read(kernel)
+	if err != nil {
+		return fmt.Errorf("-kernel: %w", err)
+	}
+	c.Kernel, c.Append = k, cmdline
+	if isBzImage(k) {
+		if initrd != "" {
+			if c.Initrd, err = read(initrd); err != nil {
+				return fmt.Errorf("-initrd: %w", err)
+			}
+		}
+		return nil
+	}
+	if initrd != "" {
+		if c.Modules, err = multiboot.ParseModules(initrd, read); err != nil {
+			return fmt.Errorf("-initrd: %w", err)
+		}
+	}
+	c.Append = strings.TrimSpace(kernel + " " + cmdline)
 	return nil
 }
 

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"ringzero/bios"
-	"ringzero/bios/multiboot"
 	"ringzero/devices/disk"
 	"ringzero/devices/pc"
 )
@@ -323,27 +322,8 @@ func (s *session) config() (pc.Config, []io.Closer, error) {
 		cfg.CDROM = img
 	}
 	if mo.Kernel != "" {
-		// As `ringzero run -kernel`: a Linux bzImage with one initrd,
-		// else a Multiboot kernel whose -initrd lists modules and whose
-		// command line starts with its own name.
-		k, err := os.ReadFile(mo.Kernel)
-		if err != nil {
-			return cfg, open, fmt.Errorf("kernel: %w", err)
-		}
-		cfg.Kernel, cfg.Append = k, mo.Append
-		if len(k) >= 0x206 && string(k[0x202:0x206]) == "HdrS" {
-			if mo.Initrd != "" {
-				if cfg.Initrd, err = os.ReadFile(mo.Initrd); err != nil {
-					return cfg, open, fmt.Errorf("initrd: %w", err)
-				}
-			}
-		} else {
-			if mo.Initrd != "" {
-				if cfg.Modules, err = multiboot.ParseModules(mo.Initrd, os.ReadFile); err != nil {
-					return cfg, open, fmt.Errorf("initrd: %w", err)
-				}
-			}
-			cfg.Append = strings.TrimSpace(mo.Kernel + " " + mo.Append)
+		if err := cfg.SetKernel(mo.Kernel, mo.Initrd, mo.Append, os.ReadFile); err != nil {
+			return cfg, open, err
 		}
 	}
 	now := time.Now()
