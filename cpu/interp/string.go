@@ -72,39 +72,65 @@ func srcSeg(in *decode.Inst) int {
 	return cpu.DS
 }
 
-// src reads the source element at seg:SI and advances SI.
-func (c *CPU) src(in *decode.Inst, n uint8, step uint32) uint32 {
-	if c.model == cpu.Model286 {
-		// The 286 advances the index register before its limit check
-		// faults, so a fault leaves SI already stepped (measured).
-		c.strFaultDec = 1
-		defer c.stepOnFault(cpu.ESI, in, step)
+// The index registers step at different times by model. The 286 steps
+// SI or DI as soon as it has formed the address, so a fault on that
+// access, or on the next one, leaves it already stepped (measured on
+// hardware); src, dstRead and dstWrite do that for it. The 8086 never
+// faults, and the 386 and later leave every register as it was before
+// the faulting iteration, so that the OS can restart the instruction
+// after a page fault (SDM Vol. 1, 7.3.9.2): for them the accessors only
+// access, and the instruction steps its registers with stepAfter once
+// all its accesses are done.
+
+// stepsEarly reports whether the index registers step as they are used.
+func (c *CPU) stepsEarly() bool { return c.model == cpu.Model286 }
+
+// stepAfter steps the index registers regs of an iteration that
+// completed, on the models that do not step them early.
+func (c *CPU) stepAfter(in *decode.Inst, step uint32, regs ...uint8) {
+	if c.stepsEarly() {
+		return
 	}
+	for _, r := range regs {
+		c.advance(r, in, step)
+	}
+}
+
+// src reads the source element at seg:SI (stepping SI on the 286).
+func (c *CPU) src(in *decode.Inst, n uint8, step uint32) uint32 {
+	if !c.stepsEarly() {
+		return c.rdElem(srcSeg(in), c.index(cpu.ESI, in), n)
+	}
+	c.strFaultDec = 1
+	defer c.stepOnFault(cpu.ESI, in, step)
 	v := c.rdElem(srcSeg(in), c.index(cpu.ESI, in), n)
 	c.advance(cpu.ESI, in, step)
 	return v
 }
 
-// dstRead reads the element at ES:DI and advances DI.
+// dstRead reads the element at ES:DI (stepping DI on the 286).
 func (c *CPU) dstRead(in *decode.Inst, n uint8, step uint32) uint32 {
-	if c.model == cpu.Model286 {
-		c.strFaultDec = 1
-		if in.Opcode&^1 == 0xA6 { // CMPS reads ES:DI first
-			c.strFaultDec = 0
-		}
-		defer c.stepOnFault(cpu.EDI, in, step)
+	if !c.stepsEarly() {
+		return c.rdElem(cpu.ES, c.index(cpu.EDI, in), n)
 	}
+	c.strFaultDec = 1
+	if in.Opcode&^1 == 0xA6 { // CMPS reads ES:DI first
+		c.strFaultDec = 0
+	}
+	defer c.stepOnFault(cpu.EDI, in, step)
 	v := c.rdElem(cpu.ES, c.index(cpu.EDI, in), n)
 	c.advance(cpu.EDI, in, step)
 	return v
 }
 
-// dstWrite writes the element at ES:DI and advances DI.
+// dstWrite writes the element at ES:DI (stepping DI on the 286).
 func (c *CPU) dstWrite(in *decode.Inst, n uint8, step uint32, v uint32) {
-	if c.model == cpu.Model286 {
-		c.strFaultDec = 2
-		defer c.stepOnFault(cpu.EDI, in, step)
+	if !c.stepsEarly() {
+		c.wrElem(cpu.ES, c.index(cpu.EDI, in), v, n)
+		return
 	}
+	c.strFaultDec = 2
+	defer c.stepOnFault(cpu.EDI, in, step)
 	c.wrElem(cpu.ES, c.index(cpu.EDI, in), v, n)
 	c.advance(cpu.EDI, in, step)
 }
@@ -124,6 +150,7 @@ func movs(c *CPU, in *decode.Inst, step uint32) bool {
 	n := elemSize(in)
 	v := c.src(in, n, step)
 	c.dstWrite(in, n, step, v)
+	c.stepAfter(in, step, cpu.ESI, cpu.EDI)
 	return true
 }
 
@@ -132,18 +159,21 @@ func cmps(c *CPU, in *decode.Inst, step uint32) bool {
 	// ES:DI is read first: a fault on it leaves SI untouched (286).
 	b := c.dstRead(in, n, step)
 	a := c.src(in, n, step)
+	c.stepAfter(in, step, cpu.ESI, cpu.EDI)
 	c.sub(a, b, 0, uint(n)*8)
 	return c.repContinues(in)
 }
 
 func stos(c *CPU, in *decode.Inst, step uint32) bool {
 	c.dstWrite(in, elemSize(in), step, c.s.Regs[cpu.EAX])
+	c.stepAfter(in, step, cpu.EDI)
 	return true
 }
 
 func lods(c *CPU, in *decode.Inst, step uint32) bool {
 	n := elemSize(in)
 	v := c.src(in, n, step)
+	c.stepAfter(in, step, cpu.ESI)
 	if n == 1 {
 		c.setReg8(0, uint8(v))
 	} else {
@@ -155,6 +185,7 @@ func lods(c *CPU, in *decode.Inst, step uint32) bool {
 func scas(c *CPU, in *decode.Inst, step uint32) bool {
 	n := elemSize(in)
 	b := c.dstRead(in, n, step)
+	c.stepAfter(in, step, cpu.EDI)
 	c.sub(c.s.Regs[cpu.EAX], b, 0, uint(n)*8)
 	return c.repContinues(in)
 }
@@ -166,6 +197,7 @@ func ins(c *CPU, in *decode.Inst, step uint32) bool {
 	// The write is probed first so a faulting store does not lose the
 	// port read's side effect ordering on the 286+ (limit check first).
 	c.dstWrite(in, n, step, c.env.Bus.In(port, int(n)))
+	c.stepAfter(in, step, cpu.EDI)
 	return true
 }
 
@@ -174,6 +206,7 @@ func outs(c *CPU, in *decode.Inst, step uint32) bool {
 	port := uint16(c.s.Regs[cpu.EDX])
 	c.checkIO(port, n)
 	c.env.Bus.Out(port, int(n), c.src(in, n, step))
+	c.stepAfter(in, step, cpu.ESI)
 	return true
 }
 
