@@ -146,7 +146,9 @@ func ParseHeader(kernel []byte) (Header, error) {
 	} else {
 		h.Syssize = uint32(le.Uint16(kernel[offSyssize:]))
 	}
-	if pm := uint64(len(kernel) - h.SetupLen()); uint64(h.Syssize)*16 > pm {
+	// syssize counts whole paragraphs, rounded up: memtest86+ and iPXE
+	// end up to 15 bytes short of syssize*16, as the protocol allows.
+	if pm := uint64(len(kernel) - h.SetupLen()); uint64(h.Syssize)*16 > pm+15 {
 		return h, headerErr(ErrTruncated, "syssize says %d bytes of protected-mode code, the image has %d", uint64(h.Syssize)*16, pm)
 	}
 	h.Code32Start = le.Uint32(kernel[offCode32Start:])
