@@ -25,8 +25,12 @@ var benchLoop = []byte{
 }
 
 // benchCmd is `ringzero bench`: guest MIPS of each software engine on a
-// CPU loop, and the wall time of a whole boot (BIOS, demo self-test).
+// CPU loop, and the wall time of a whole boot (BIOS, demo self-test);
+// `ringzero bench linux` times a Linux boot against QEMU (benchLinuxCmd).
 func benchCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "linux" {
+		return benchLinuxCmd(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	model := fs.String("cpu", "pentium2", "CPU `model`")

@@ -112,6 +112,7 @@ Usage:
   ringzero [run] [flags] [IMAGE]      boot a PC; IMAGE is the first hard disk, like -hda
   ringzero cputest [flags] [PATH...]  run single-step CPU test suites on the interpreter
   ringzero bench [-cpu M] [-engine E] measure guest MIPS and a whole boot
+  ringzero bench linux [flags]        time Linux to its shell, against QEMU TCG
   ringzero test [flags] SPEC...       boot guests from spec files and check them
   ringzero help [run|cputest]         show this help
 
