@@ -103,6 +103,34 @@ func (c *CPU) checkLimit(seg int, off, size uint32) {
 	}
 }
 
+// checkRead and checkWrite apply the segment-type rules of protected mode
+// (SDM Vol. 3, 5.4 "Limit checking"/5.5 "Type checking"; MOV and friends:
+// #GP(0) if a memory operand uses a segment register holding a null
+// selector, if the destination is in a non-writable segment, or if the
+// source is an execute-only code segment). Real and virtual-8086 mode load
+// writable data caches, so the attribute test is false there and pm() is
+// only consulted for the faulting shapes.
+func (c *CPU) checkRead(seg int) {
+	a := c.s.Seg[seg].Attr
+	if (a&cpu.AttrP == 0 || a&(cpu.AttrCode|cpu.AttrWritable) == cpu.AttrCode) && c.pm() {
+		c.segTypeFault(seg)
+	}
+}
+
+func (c *CPU) checkWrite(seg int) {
+	a := c.s.Seg[seg].Attr
+	if a&(cpu.AttrP|cpu.AttrCode|cpu.AttrWritable) != cpu.AttrP|cpu.AttrWritable && c.pm() {
+		c.segTypeFault(seg)
+	}
+}
+
+func (c *CPU) segTypeFault(seg int) {
+	if seg == cpu.SS {
+		c.raiseCode(cpu.VecSS, 0)
+	}
+	c.raiseCode(cpu.VecGP, 0)
+}
+
 // phys maps a linear address to a physical one without paging (real-mode
 // structures such as the IVT, and the 286's LOADALL table).
 func (c *CPU) phys(lin uint32) uint32 { return lin & c.addrMask }
@@ -247,6 +275,7 @@ func (c *CPU) rd8(seg int, off uint32) uint8 {
 		c.checkDataBP(c.s.Seg[seg].Base+off, 1, false)
 	}
 	if c.model >= cpu.Model286 {
+		c.checkRead(seg)
 		c.checkLimit(seg, off, 1)
 	}
 	return uint8(c.readLin(c.s.Seg[seg].Base+off, 1))
@@ -257,6 +286,7 @@ func (c *CPU) wr8(seg int, off uint32, v uint8) {
 		c.checkDataBP(c.s.Seg[seg].Base+off, 1, true)
 	}
 	if c.model >= cpu.Model286 {
+		c.checkWrite(seg)
 		c.checkLimit(seg, off, 1)
 	}
 	c.writeLin(c.s.Seg[seg].Base+off, 1, uint32(v))
@@ -273,6 +303,7 @@ func (c *CPU) rd16(seg int, off uint32) uint16 {
 		hi := c.readLin(base+((off+1)&0xFFFF), 1)
 		return uint16(lo | hi<<8)
 	}
+	c.checkRead(seg)
 	c.checkLimit(seg, off, 2)
 	return uint16(c.readLin(c.s.Seg[seg].Base+off, 2))
 }
@@ -287,6 +318,7 @@ func (c *CPU) wr16(seg int, off uint32, v uint16) {
 		c.writeLin(base+((off+1)&0xFFFF), 1, uint32(v>>8))
 		return
 	}
+	c.checkWrite(seg)
 	c.checkLimit(seg, off, 2)
 	c.writeLin(c.s.Seg[seg].Base+off, 2, uint32(v))
 }
@@ -295,6 +327,7 @@ func (c *CPU) rd32(seg int, off uint32) uint32 {
 	if c.dataBP {
 		c.checkDataBP(c.s.Seg[seg].Base+off, 4, false)
 	}
+	c.checkRead(seg)
 	c.checkLimit(seg, off, 4)
 	return c.readLin(c.s.Seg[seg].Base+off, 4)
 }
@@ -303,6 +336,7 @@ func (c *CPU) wr32(seg int, off uint32, v uint32) {
 	if c.dataBP {
 		c.checkDataBP(c.s.Seg[seg].Base+off, 4, true)
 	}
+	c.checkWrite(seg)
 	c.checkLimit(seg, off, 4)
 	c.writeLin(c.s.Seg[seg].Base+off, 4, v)
 }

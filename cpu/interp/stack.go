@@ -77,8 +77,17 @@ func pushSeg(seg int) func(*CPU, *decode.Inst) {
 func popSeg(seg int) func(*CPU, *decode.Inst) {
 	return func(c *CPU, in *decode.Inst) {
 		v := c.peek(0, in.OpSize)
+		// The stack address size is that of the stack the value is popped
+		// from: for POP SS, ESP must be advanced with the B bit of the old
+		// SS, not the one just loaded (a 16-bit stack only ever changes SP).
+		old32 := c.stack32()
+		esp := c.s.Regs[cpu.ESP]
 		c.loadSeg(seg, uint16(v))
-		c.setSP(c.sp() + uint32(in.OpSize))
+		if old32 {
+			c.s.Regs[cpu.ESP] = esp + uint32(in.OpSize)
+		} else {
+			c.s.Regs[cpu.ESP] = esp&^0xFFFF | (esp+uint32(in.OpSize))&0xFFFF
+		}
 	}
 }
 
@@ -134,7 +143,10 @@ func enter(c *CPU, in *decode.Inst) {
 	os := in.OpSize
 	bp := c.regv(cpu.EBP, os)
 	c.push(bp, os)
-	frame := c.sp()
+	// FrameTemp is eSP of the operand size (SDM ENTER), not of the stack
+	// address size: a 32-bit ENTER on a 16-bit stack keeps ESP[31:16] in
+	// the frame pointer it pushes and loads into EBP.
+	frame := c.regv(cpu.ESP, os)
 	if level > 0 {
 		bpAddr := c.regv(cpu.EBP, 4)
 		if !c.stack32() {
