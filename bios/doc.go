@@ -24,8 +24,17 @@
 // screen, COM1 (115200 8N1) and port 0xE9 before INT 19h boots from the
 // CMOS boot order. The services are INT 10h (text modes 00h-03h and mode
 // 13h), 11h, 12h, 13h (diskettes by DMA, ATA disks by PIO with the EDD
-// extensions), 14h, 15h (E820h, E801h, 88h, 87h, A20, waits), 16h, 17h,
-// 18h, 19h and 1Ah, with the IRQ handlers behind them.
+// extensions, the ATAPI CD-ROM as drive E0h), 14h, 15h (E820h, E801h,
+// 88h, 87h, A20, waits), 16h, 17h, 18h, 19h and 1Ah, with the IRQ
+// handlers behind them.
+//
+// A CD boots by El Torito 1.0 (src/atapi.asm): the boot record at sector
+// 17, the validation and default entries of the boot catalog, and the
+// boot image in no-emulation mode (entered with DL = E0h; INT 13h AH=42h
+// reads 2048-byte sectors, 4Bh reports the boot) or as an emulated 1.2M,
+// 1.44M or 2.88M diskette (drive 00h) or hard disk (80h), the real drives
+// of that kind moving up by one. A CD that cannot boot says why on the
+// screen and the next boot device is tried.
 //
 // Load reads a user-supplied image such as SeaBIOS and checks its size.
 package bios

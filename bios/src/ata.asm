@@ -6,6 +6,8 @@
 ; geometry for CHS calls: the IDENTIFY geometry when it has at most 1024
 ; cylinders, else the usual LBA-assisted translation (63 sectors, 16 to
 ; 255 heads). Transfers use 48-bit commands only when the LBA needs them.
+; A position without a disk goes to atapi_probe (atapi.asm), which takes
+; the first CD-ROM.
 
 ata_channels:
 	dw	0x1F0, 0x3F6
@@ -75,7 +77,10 @@ ata_post:
 	mov	ah, 0xA0
 .device:
 	call	ata_identify
-	jc	.next_device
+	jnc	.disk
+	call	atapi_probe		; no disk: perhaps a CD-ROM
+	jmp	.next_device
+.disk:
 	inc	bp
 	add	di, ATA_ENTRY
 	cmp	bp, 4

@@ -40,6 +40,7 @@ bios_start:
 %include "floppy.asm"
 %include "fdfuncs.asm"
 %include "ata.asm"
+%include "atapi.asm"
 %include "disk.asm"
 %include "keyboard.asm"
 %include "services.asm"

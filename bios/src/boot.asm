@@ -64,8 +64,7 @@ boot_device:
 	je	.network
 	ret
 .cdrom:
-	mov	si, str_no_cdrom
-	jmp	print_str
+	jmp	boot_cdrom
 .network:
 	mov	si, str_no_network
 	jmp	print_str
@@ -253,7 +252,6 @@ str_boot_disk:		db	"Booting from hard disk...", 13, 10, 0
 str_no_drive:		db	"  no such drive", 13, 10, 0
 str_read_error:		db	"  read error ", 0
 str_not_bootable:	db	"  not a bootable disk", 13, 10, 0
-str_no_cdrom:		db	"Booting from CD-ROM: not supported", 13, 10, 0
 str_no_network:		db	"Booting from network: not supported", 13, 10, 0
 str_booting:		db	13, 10, 0
 str_no_boot:		db	"No bootable device.", 13, 10, 0

@@ -9,9 +9,7 @@ int13_handler:
 	push	ax
 	BDA_DS
 	pop	ax
-	test	dl, 0x80
-	jnz	hd_dispatch
-	jmp	fd_dispatch
+	jmp	int13_route		; atapi.asm: the CD-ROM, then the rest
 
 ; INT 40h: the diskette functions alone (the AT's relocated INT 13h).
 int40_handler:

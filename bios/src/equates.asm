@@ -109,6 +109,41 @@ ATA_MODEL	equ	20	; 24 bytes: start of the model string (for POST)
 ATAF_LBA	equ	0x01
 ATAF_LBA48	equ	0x02
 
+; The CD-ROM drive and El Torito boot (atapi.asm), from EBDA 140h.
+CD_DRIVE_NUMBER	equ	0xE0	; INT 13h drive number of the CD-ROM
+CD_DRIVE	equ	0x140	; byte: CD_DRIVE_NUMBER when a CD-ROM was found, else 0
+CD_DEV		equ	0x141	; byte: device register value (A0h or B0h)
+CD_BASE		equ	0x142	; word: command block
+CD_CTRL		equ	0x144	; word: control block
+CD_BOOTED	equ	0x146	; byte: 1 after a boot from the CD
+CD_MEDIA	equ	0x147	; byte: boot media type (0 none, 1-3 diskette, 4 hard disk)
+CD_EMUDRV	equ	0x148	; byte: emulated drive, or the CD-ROM's number
+CD_ACTIVE	equ	0x149	; byte: 1 while a disk is emulated
+CD_IMGLBA	equ	0x14A	; dword: first CD sector of the boot image
+CD_LOADSEG	equ	0x14E	; word: load segment
+CD_COUNT	equ	0x150	; word: 512-byte sectors loaded at boot
+CD_CYLS		equ	0x152	; word: emulated cylinders
+CD_HEADS	equ	0x154	; byte: emulated heads
+CD_SPT		equ	0x155	; byte: emulated sectors per track
+CD_CAP		equ	0x156	; dword: CD sectors
+CD_SAVEHD	equ	0x15A	; byte: 40:75h before the emulation
+CD_CTRLIDX	equ	0x15B	; byte: controller index (0 primary, 1 secondary)
+CD_SAVEEQ	equ	0x15C	; word: 40:10h before the emulation
+CD_EMUSECS	equ	0x15E	; dword: sectors of the emulated disk
+CD_PACKET	equ	0x162	; 12 bytes: the packet (SCSI command)
+CD_SKIP		equ	0x16E	; word: data words to drop first
+CD_KEEP		equ	0x170	; dword: data words to store next
+CD_WSKIP	equ	0x174	; word: working copies of the two
+CD_WKEEP	equ	0x176	; dword
+CD_BUFSEG	equ	0x17A	; word: buffer segment
+CD_BUFOFF	equ	0x17C	; word: buffer offset
+CD_SENSE	equ	0x17E	; byte: sense key of the last failed command
+CD_RLBA		equ	0x180	; dword: CD sector to read
+CD_RCOUNT	equ	0x184	; word: sectors to read
+CD_VLBA		equ	0x186	; dword: emulated sector to read
+CD_MEMTOP	equ	0x18A	; word: conventional memory in KiB (at boot)
+CD_MODEL	equ	0x190	; 24 bytes: start of the model string (to 1A8h)
+
 ; ---------------------------------------------------------------------------
 ; Ports.
 ; ---------------------------------------------------------------------------

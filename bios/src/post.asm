@@ -716,6 +716,7 @@ post_banner:
 	call	.floppy
 	; Hard disks
 	call	ata_print
+	call	cd_print
 	pop	ds
 	ret
 .floppy:
