@@ -117,6 +117,6 @@ func (m Model) ResetEDX() uint32 {
 	case ModelPentium:
 		return 0x0543
 	default:
-		return 0x0633
+		return 0x0652 // family 6, model 5 (Deschutes), stepping 2: CPUID's signature
 	}
 }

@@ -1,9 +1,9 @@
 package testroms
 
 // The i686 CPU test ROMs (src/pm_priv.asm, pm_tasks.asm, pm_v86.asm,
-// paging.asm, debugregs.asm and i686isa.asm, on the framework in
-// src/pm.inc): protection rings, task switches, virtual-8086 mode,
-// paging, the debug registers and the P5/P6 instructions. Each source
+// paging.asm, debugregs.asm, i686isa.asm and mmx.asm, on the framework
+// in src/pm.inc): protection rings, task switches, virtual-8086 mode,
+// paging, the debug registers, the P5/P6 instructions and MMX. Each source
 // also builds a NAME-strict image (-DSTRICT) that adds checks of hardware
 // behaviour QEMU's TCG does not model; QEMU does not run those (see
 // ROM.NotOnQEMU). They were checked under Bochs 2.7 instead (bochs.sh),
@@ -30,6 +30,12 @@ func i686ROMs() []ROM {
 		{Name: "i686isa", Model: "pentium2", Output: i686isaOutput},
 		{Name: "i686isa-strict", Model: "pentium2", Output: i686isaStrictOutput,
 			NotOnQEMU: "RDMSR of the TSC (QEMU reads 0) and alignment checks (#AC)"},
+		// src/apic.asm: the local APIC and the I/O APIC of the board.
+		{Name: "apic", Model: "pentium2", Output: apicOutput},
+		// src/mmx.asm: MMX and FXSAVE/FXRSTOR.
+		{Name: "mmx", Model: "pentium2", Output: mmxOutput},
+		{Name: "mmx-strict", Model: "pentium2", Output: mmxStrictOutput,
+			NotOnQEMU: "bits 64-79 of MMX writes, EMMS with CR0.TS/EM, and #MF for MMX instructions"},
 	}
 }
 
@@ -248,5 +254,52 @@ long NOP (0F 1F) ok
 privileged at CPL 3: #GP(0) ok
 alignment check: #AC(0) at CPL 3 ok
 i686isa-strict: pass
+`
+	apicOutput = `apic: local and I/O APIC checks
+CPUID APIC flag, IA32_APIC_BASE at FEE00000h ok
+local APIC version 14h, six LVT entries ok
+self-IPI: IRR, ISR, PPR, EOI ok
+software-disabled APIC holds fixed interrupts ok
+TPR masks lower priority classes ok
+highest vector first, nesting by class ok
+APIC timer one-shot ok
+APIC timer periodic ok
+I/O APIC: 24 pins, PIT through pin 2 ok
+I/O APIC level pin: remote IRR and EOI broadcast ok
+ExtINT from the 8259 through LINT0 ok
+apic: pass
+`
+	mmxOutput = `mmx: MMX and FXSAVE checks
+CPUID: MMX and FXSR ok
+PADD/PSUB: wrapping, signed and unsigned saturation ok
+PMULLW, PMULHW, PMADDWD ok
+PCMPEQ, PCMPGT, PAND, PANDN, POR, PXOR ok
+PACKSSWB, PACKSSDW, PACKUSWB, PUNPCKH, PUNPCKL ok
+PSLL, PSRL, PSRA by register, memory and imm8 counts ok
+MOVD and MOVQ: registers, memory, unaligned ok
+x87 aliasing: MMn is Rn, TOP 0, tags valid; EMMS empties them ok
+FXSAVE/FXRSTOR round trip, MXCSR and XMM fields left alone ok
+FXSAVE/FXRSTOR: #GP(0) unless 16-byte aligned ok
+#NM with CR0.TS: MMX, FXSAVE, FXRSTOR ok
+#UD: MMX with CR0.EM, SSE2 forms with 66 and F3 ok
+mmx: pass
+`
+	mmxStrictOutput = `mmx-strict: MMX and FXSAVE checks
+CPUID: MMX and FXSR ok
+PADD/PSUB: wrapping, signed and unsigned saturation ok
+PMULLW, PMULHW, PMADDWD ok
+PCMPEQ, PCMPGT, PAND, PANDN, POR, PXOR ok
+PACKSSWB, PACKSSDW, PACKUSWB, PUNPCKH, PUNPCKL ok
+PSLL, PSRL, PSRA by register, memory and imm8 counts ok
+MOVD and MOVQ: registers, memory, unaligned ok
+x87 aliasing: MMn is Rn, TOP 0, tags valid; EMMS empties them ok
+MMX writes set bits 64-79 to ones: FNSTENV tags them special ok
+FXSAVE/FXRSTOR round trip, MXCSR and XMM fields left alone ok
+FXSAVE/FXRSTOR: #GP(0) unless 16-byte aligned ok
+#NM with CR0.TS: MMX, FXSAVE, FXRSTOR ok
+#UD: MMX with CR0.EM, SSE2 forms with 66 and F3 ok
+EMMS: #NM with CR0.TS, #UD with CR0.EM ok
+#MF for an MMX instruction with a pending x87 exception ok
+mmx-strict: pass
 `
 )

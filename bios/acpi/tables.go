@@ -44,6 +44,10 @@ type Config struct {
 	// Century is the CMOS index of the RTC's century byte (FADT
 	// CENTURY); 0 if there is none.
 	Century uint8
+	// MADT, if set, adds the Multiple APIC Description Table (madt.go)
+	// to the RSDT and XSDT: a board with a local APIC and an I/O APIC.
+	// nil on a board without them.
+	MADT *MADT
 	// PCIRoot adds \_SB_.PCI0, a PCI host bridge (PNP0A03) at bus 0, to
 	// the DSDT. Leave it off on a board without configuration mechanism
 	// #1 at CF8h.
@@ -53,7 +57,8 @@ type Config struct {
 // DefaultConfig is the configuration of the ringzero PC board: the
 // debugport power-management block (PM1a at 600h and 604h, the PM timer
 // at 608h, the SCI on IRQ 9, S5 = SLP_TYP 0), the reset register at CF9h
-// (value 06h: a hard reset) and the century at CMOS 32h.
+// (value 06h: a hard reset), the century at CMOS 32h, and the APICs of
+// a Pentium II (DefaultMADT).
 func DefaultConfig() Config {
 	return Config{
 		Base:          DefaultBase,
@@ -69,6 +74,7 @@ func DefaultConfig() Config {
 		ResetPort:     0xCF9,
 		ResetValue:    0x06,
 		Century:       0x32,
+		MADT:          DefaultMADT(),
 	}
 }
 
@@ -120,14 +126,23 @@ func Build(cfg Config) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	var madt []byte
+	if cfg.MADT != nil {
+		madt = buildMADT(cfg)
+	}
+	entries := 1 // the FADT, then the MADT if any
+	if madt != nil {
+		entries++
+	}
 	img := make([]byte, Size)
 	l := layout{base: cfg.Base}
 	rsdp := l.place(rsdpLen, 16)
 	facs := l.place(facsLen, 64)
-	rsdt := l.place(headerLen+4, 16)
-	xsdt := l.place(headerLen+8, 16)
+	rsdt := l.place(headerLen+4*entries, 16)
+	xsdt := l.place(headerLen+8*entries, 16)
 	fadt := l.place(fadtLen, 16)
 	dsdtAt := l.place(len(dsdt), 16)
+	madtAt := l.place(len(madt), 16)
 	if l.next > Size {
 		return nil, fmt.Errorf("acpi: the tables need %d bytes, more than %d", l.next, Size)
 	}
@@ -178,12 +193,21 @@ func Build(cfg Config) ([]byte, error) {
 	putGAS(t[208:], gasSystemIO, 32, uint64(cfg.PMTimer))
 	putHeader(t, "FACP", fadtRev, cfg)
 
-	// RSDT and XSDT: the FADT only (no APIC, so no MADT).
-	t = img[rsdt : rsdt+headerLen+4]
+	// MADT.
+	copy(img[madtAt:], madt)
+
+	// RSDT and XSDT: the FADT, and the MADT on a board with APICs.
+	t = img[rsdt : rsdt+headerLen+4*entries]
 	le.PutUint32(t[headerLen:], addr(fadt))
+	if madt != nil {
+		le.PutUint32(t[headerLen+4:], addr(madtAt))
+	}
 	putHeader(t, "RSDT", rsdtRev, cfg)
-	t = img[xsdt : xsdt+headerLen+8]
+	t = img[xsdt : xsdt+headerLen+8*entries]
 	le.PutUint64(t[headerLen:], uint64(addr(fadt)))
+	if madt != nil {
+		le.PutUint64(t[headerLen+8:], uint64(addr(madtAt)))
+	}
 	putHeader(t, "XSDT", xsdtRev, cfg)
 
 	// RSDP, revision 2 (ACPI 2.0): the first checksum covers the ACPI
@@ -231,6 +255,11 @@ func (cfg Config) check() error {
 	}
 	if cfg.Century != 0 && (cfg.Century < 0x0E || cfg.Century > 0x7F) {
 		bad("Century %#x: want a CMOS RAM index from 0x0e to 0x7f, or 0", cfg.Century)
+	}
+	if cfg.MADT != nil {
+		if err := cfg.MADT.check(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -2,9 +2,11 @@ package acpi
 
 import (
 	"encoding/binary"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -88,21 +90,32 @@ func (im image) rsdp() []byte {
 	return r
 }
 
-// fadt follows RSDP -> RSDT and XSDT -> FADT, checks that both lists
-// agree, and returns the FADT.
-func (im image) fadt() []byte {
+// entries follows RSDP -> RSDT and XSDT, checks that both lists agree,
+// and returns the table addresses they list.
+func (im image) entries() []uint64 {
 	im.t.Helper()
 	r := im.rsdp()
 	rsdt := im.table(uint64(le.Uint32(r[16:])), "RSDT")
 	xsdt := im.table(le.Uint64(r[24:]), "XSDT")
-	if len(rsdt) != headerLen+4 || len(xsdt) != headerLen+8 {
-		im.t.Fatalf("RSDT %d and XSDT %d bytes: want one entry each", len(rsdt), len(xsdt))
+	n := (len(rsdt) - headerLen) / 4
+	if n < 1 || len(rsdt) != headerLen+4*n || len(xsdt) != headerLen+8*n {
+		im.t.Fatalf("RSDT %d and XSDT %d bytes: want the same entries", len(rsdt), len(xsdt))
 	}
-	fa, xfa := uint64(le.Uint32(rsdt[headerLen:])), le.Uint64(xsdt[headerLen:])
-	if fa != xfa {
-		im.t.Errorf("RSDT lists %#x, XSDT %#x", fa, xfa)
+	var out []uint64
+	for i := 0; i < n; i++ {
+		a, xa := uint64(le.Uint32(rsdt[headerLen+4*i:])), le.Uint64(xsdt[headerLen+8*i:])
+		if a != xa {
+			im.t.Errorf("RSDT lists %#x, XSDT %#x", a, xa)
+		}
+		out = append(out, a)
 	}
-	f := im.table(fa, "FACP")
+	return out
+}
+
+// fadt returns the FADT, the first table the RSDT and XSDT list.
+func (im image) fadt() []byte {
+	im.t.Helper()
+	f := im.table(im.entries()[0], "FACP")
 	if len(f) != fadtLen || f[8] != fadtRev {
 		im.t.Errorf("FADT length %d revision %d, want %d and %d", len(f), f[8], fadtLen, fadtRev)
 	}
@@ -201,6 +214,7 @@ func TestFADTDescribesTheDebugportBlock(t *testing.T) {
 
 func TestConfigChangesReachTheTables(t *testing.T) {
 	cfg := DefaultConfig()
+	cfg.MADT = nil
 	cfg.S5Type = 5
 	cfg.Timer32 = true
 	cfg.ResetPort = 0
@@ -208,6 +222,9 @@ func TestConfigChangesReachTheTables(t *testing.T) {
 	cfg.Base = 0xE8000
 	im := build(t, cfg)
 	f := im.fadt()
+	if n := len(im.entries()); n != 1 {
+		t.Errorf("%d tables listed without a MADT, want the FADT alone", n)
+	}
 	if le.Uint32(f[112:])&fadtTmrValExt == 0 {
 		t.Error("Timer32 did not set TMR_VAL_EXT")
 	}
@@ -242,6 +259,10 @@ func TestBuildRejectsBadConfigs(t *testing.T) {
 		"SCI past IRQ 15":       func(c *Config) { c.SCIIRQ = 16 },
 		"SLP_TYP 8":             func(c *Config) { c.S5Type = 8 },
 		"century in the clock":  func(c *Config) { c.Century = 0x09 },
+		"LAPIC unaligned":       func(c *Config) { c.MADT.LocalAPIC = 0xFEE00010 },
+		"no I/O APIC":           func(c *Config) { c.MADT.IOAPIC = 0 },
+		"I/O APIC ID 16":        func(c *Config) { c.MADT.IOAPICID = 16 },
+		"timer GSI 24":          func(c *Config) { c.MADT.TimerGSI = 24 },
 	} {
 		cfg := DefaultConfig()
 		change(&cfg)
@@ -273,6 +294,7 @@ func TestIASLDisassemblesTheTables(t *testing.T) {
 		"xsdt": im.table(le.Uint64(im.b[24:]), "XSDT"),
 		"facp": f,
 		"dsdt": im.table(uint64(le.Uint32(f[40:])), "DSDT"),
+		"apic": im.table(im.entries()[1], "APIC"),
 	}
 	facs := le.Uint32(f[36:]) - cfg.Base
 	tables["facs"] = im.b[facs : facs+facsLen]
@@ -297,6 +319,24 @@ func TestIASLDisassemblesTheTables(t *testing.T) {
 		if strings.Contains(text, "Incorrect") || strings.Contains(text, "Invalid") {
 			t.Errorf("iasl complains about %s:\n%s", name, text)
 		}
+		if name == "apic" {
+			// Without the "[04Ah 0074   1]" offsets before each field.
+			fields := regexp.MustCompile(`\[[0-9A-F]+h [0-9]+ +[0-9]+\]`).ReplaceAllString(text, "")
+			squashed := strings.Join(strings.Fields(fields), " ")
+			for _, want := range []string{
+				"Local Apic Address : FEE00000",
+				"PC-AT Compatibility : 1",
+				"Subtable Type : 00 [Processor Local APIC] Length : 08 Processor ID : 00 Local Apic ID : 00 Flags (decoded below) : 00000001 Processor Enabled : 1",
+				"Subtable Type : 01 [I/O APIC] Length : 0C I/O Apic ID : 00 Reserved : 00 Address : FEC00000 Interrupt : 00000000",
+				"Subtable Type : 02 [Interrupt Source Override] Length : 0A Bus : 00 Source : 00 Interrupt : 00000002 Flags (decoded below) : 0000",
+				"Source : 09 Interrupt : 00000009 Flags (decoded below) : 000D Polarity : 1 Trigger Mode : 3",
+				"Subtable Type : 04 [Local APIC NMI] Length : 06 Processor ID : FF Flags (decoded below) : 0000 Polarity : 0 Trigger Mode : 0 Interrupt Input LINT : 01",
+			} {
+				if !strings.Contains(squashed, want) {
+					t.Errorf("iasl's MADT lacks %q:\n%s", want, text)
+				}
+			}
+		}
 		if name == "dsdt" {
 			squashed := strings.Join(strings.Fields(text), " ")
 			for _, want := range []string{
@@ -310,5 +350,41 @@ func TestIASLDisassemblesTheTables(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestMADTDescribesTheAPICs walks the MADT as an OS does: the local APIC
+// address and PCAT_COMPAT, then each interrupt controller structure.
+func TestMADTDescribesTheAPICs(t *testing.T) {
+	im := build(t, DefaultConfig())
+	e := im.entries()
+	if len(e) != 2 {
+		t.Fatalf("%d tables listed, want the FADT and the MADT", len(e))
+	}
+	m := im.table(e[1], "APIC")
+	if m[8] != madtRev {
+		t.Errorf("MADT revision %d, want %d", m[8], madtRev)
+	}
+	if a, f := le.Uint32(m[36:]), le.Uint32(m[40:]); a != 0xFEE00000 || f != madtPCATCompat {
+		t.Errorf("local APIC address %#x flags %#x, want 0xfee00000 and PCAT_COMPAT", a, f)
+	}
+	var got []string
+	for off := 44; off < len(m); {
+		typ, n := m[off], int(m[off+1])
+		if n < 2 || off+n > len(m) {
+			t.Fatalf("MADT structure at %d: length %d runs out of the table", off, n)
+		}
+		got = append(got, fmt.Sprintf("%d:% x", typ, m[off+2:off+n]))
+		off += n
+	}
+	want := []string{
+		"0:00 00 01 00 00 00",             // processor 0, APIC ID 0, enabled
+		"1:00 00 00 00 c0 fe 00 00 00 00", // I/O APIC 0 at FEC00000, GSI base 0
+		"2:00 00 02 00 00 00 00 00",       // ISA IRQ 0 -> GSI 2
+		"2:00 09 09 00 00 00 0d 00",       // the SCI: level, active high
+		"4:ff 00 00 01",                   // NMI on every processor's LINT1
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("MADT structures:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

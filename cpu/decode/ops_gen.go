@@ -6,705 +6,823 @@ import "ringzero/cpu"
 
 // The operations of the opcode table, one per distinct instruction form.
 const (
-	Invalid      Op = iota // no instruction: raises #UD
-	ADD_EbGb               // ADD Eb,Gb
-	ADD_EvGv               // ADD Ev,Gv
-	ADD_GbEb               // ADD Gb,Eb
-	ADD_GvEv               // ADD Gv,Ev
-	ADD_ALIb               // ADD AL,Ib
-	ADD_eAXIz              // ADD eAX,Iz
-	PUSH_ES                // PUSH ES
-	POP_ES                 // POP ES
-	OR_EbGb                // OR Eb,Gb
-	OR_EvGv                // OR Ev,Gv
-	OR_GbEb                // OR Gb,Eb
-	OR_GvEv                // OR Gv,Ev
-	OR_ALIb                // OR AL,Ib
-	OR_eAXIz               // OR eAX,Iz
-	PUSH_CS                // PUSH CS
-	POP_CS                 // POP CS
-	ADC_EbGb               // ADC Eb,Gb
-	ADC_EvGv               // ADC Ev,Gv
-	ADC_GbEb               // ADC Gb,Eb
-	ADC_GvEv               // ADC Gv,Ev
-	ADC_ALIb               // ADC AL,Ib
-	ADC_eAXIz              // ADC eAX,Iz
-	PUSH_SS                // PUSH SS
-	POP_SS                 // POP SS
-	SBB_EbGb               // SBB Eb,Gb
-	SBB_EvGv               // SBB Ev,Gv
-	SBB_GbEb               // SBB Gb,Eb
-	SBB_GvEv               // SBB Gv,Ev
-	SBB_ALIb               // SBB AL,Ib
-	SBB_eAXIz              // SBB eAX,Iz
-	PUSH_DS                // PUSH DS
-	POP_DS                 // POP DS
-	AND_EbGb               // AND Eb,Gb
-	AND_EvGv               // AND Ev,Gv
-	AND_GbEb               // AND Gb,Eb
-	AND_GvEv               // AND Gv,Ev
-	AND_ALIb               // AND AL,Ib
-	AND_eAXIz              // AND eAX,Iz
-	DAA                    // DAA
-	SUB_EbGb               // SUB Eb,Gb
-	SUB_EvGv               // SUB Ev,Gv
-	SUB_GbEb               // SUB Gb,Eb
-	SUB_GvEv               // SUB Gv,Ev
-	SUB_ALIb               // SUB AL,Ib
-	SUB_eAXIz              // SUB eAX,Iz
-	DAS                    // DAS
-	XOR_EbGb               // XOR Eb,Gb
-	XOR_EvGv               // XOR Ev,Gv
-	XOR_GbEb               // XOR Gb,Eb
-	XOR_GvEv               // XOR Gv,Ev
-	XOR_ALIb               // XOR AL,Ib
-	XOR_eAXIz              // XOR eAX,Iz
-	AAA                    // AAA
-	CMP_EbGb               // CMP Eb,Gb
-	CMP_EvGv               // CMP Ev,Gv
-	CMP_GbEb               // CMP Gb,Eb
-	CMP_GvEv               // CMP Gv,Ev
-	CMP_ALIb               // CMP AL,Ib
-	CMP_eAXIz              // CMP eAX,Iz
-	AAS                    // AAS
-	INC_Zv                 // INC Zv
-	DEC_Zv                 // DEC Zv
-	PUSH_Zv                // PUSH Zv
-	POP_Zv                 // POP Zv
-	PUSHA                  // PUSHA
-	POPA                   // POPA
-	BOUND_GvMa             // BOUND Gv,Ma
-	ARPL_EwGw              // ARPL Ew,Gw
-	JccAlias_Jb            // JccAlias Jb
-	PUSH_Iz                // PUSH Iz
-	IMUL_GvEvIz            // IMUL Gv,Ev,Iz
-	PUSH_Ibs               // PUSH Ibs
-	IMUL_GvEvIbs           // IMUL Gv,Ev,Ibs
-	INSB                   // INSB
-	INSW                   // INSW
-	OUTSB                  // OUTSB
-	OUTSW                  // OUTSW
-	Jcc_Jb                 // Jcc Jb
-	ADD_EbIb               // ADD Eb,Ib
-	OR_EbIb                // OR Eb,Ib
-	ADC_EbIb               // ADC Eb,Ib
-	SBB_EbIb               // SBB Eb,Ib
-	AND_EbIb               // AND Eb,Ib
-	SUB_EbIb               // SUB Eb,Ib
-	XOR_EbIb               // XOR Eb,Ib
-	CMP_EbIb               // CMP Eb,Ib
-	ADD_EvIz               // ADD Ev,Iz
-	OR_EvIz                // OR Ev,Iz
-	ADC_EvIz               // ADC Ev,Iz
-	SBB_EvIz               // SBB Ev,Iz
-	AND_EvIz               // AND Ev,Iz
-	SUB_EvIz               // SUB Ev,Iz
-	XOR_EvIz               // XOR Ev,Iz
-	CMP_EvIz               // CMP Ev,Iz
-	ADD_EvIbs              // ADD Ev,Ibs
-	OR_EvIbs               // OR Ev,Ibs
-	ADC_EvIbs              // ADC Ev,Ibs
-	SBB_EvIbs              // SBB Ev,Ibs
-	AND_EvIbs              // AND Ev,Ibs
-	SUB_EvIbs              // SUB Ev,Ibs
-	XOR_EvIbs              // XOR Ev,Ibs
-	CMP_EvIbs              // CMP Ev,Ibs
-	TEST_EbGb              // TEST Eb,Gb
-	TEST_EvGv              // TEST Ev,Gv
-	XCHG_EbGb              // XCHG Eb,Gb
-	XCHG_EvGv              // XCHG Ev,Gv
-	MOV_EbGb               // MOV Eb,Gb
-	MOV_EvGv               // MOV Ev,Gv
-	MOV_GbEb               // MOV Gb,Eb
-	MOV_GvEv               // MOV Gv,Ev
-	MOV_EvSw               // MOV Ev,Sw
-	LEA_GvM                // LEA Gv,M
-	MOV_SwEw               // MOV Sw,Ew
-	POP_Ev                 // POP Ev
-	NOP                    // NOP
-	XCHG_ZveAX             // XCHG Zv,eAX
-	CBW                    // CBW
-	CWD                    // CWD
-	CALLF_Ap               // CALLF Ap
-	WAIT                   // WAIT
-	PUSHF                  // PUSHF
-	POPF                   // POPF
-	SAHF                   // SAHF
-	LAHF                   // LAHF
-	MOV_ALOb               // MOV AL,Ob
-	MOV_eAXOv              // MOV eAX,Ov
-	MOV_ObAL               // MOV Ob,AL
-	MOV_OveAX              // MOV Ov,eAX
-	MOVSB                  // MOVSB
-	MOVSW                  // MOVSW
-	CMPSB                  // CMPSB
-	CMPSW                  // CMPSW
-	TEST_ALIb              // TEST AL,Ib
-	TEST_eAXIz             // TEST eAX,Iz
-	STOSB                  // STOSB
-	STOSW                  // STOSW
-	LODSB                  // LODSB
-	LODSW                  // LODSW
-	SCASB                  // SCASB
-	SCASW                  // SCASW
-	MOV_ZbIb               // MOV Zb,Ib
-	MOV_ZvIz               // MOV Zv,Iz
-	ROL_EbIb               // ROL Eb,Ib
-	ROR_EbIb               // ROR Eb,Ib
-	RCL_EbIb               // RCL Eb,Ib
-	RCR_EbIb               // RCR Eb,Ib
-	SHL_EbIb               // SHL Eb,Ib
-	SHR_EbIb               // SHR Eb,Ib
-	SAL_EbIb               // SAL Eb,Ib
-	SAR_EbIb               // SAR Eb,Ib
-	ROL_EvIb               // ROL Ev,Ib
-	ROR_EvIb               // ROR Ev,Ib
-	RCL_EvIb               // RCL Ev,Ib
-	RCR_EvIb               // RCR Ev,Ib
-	SHL_EvIb               // SHL Ev,Ib
-	SHR_EvIb               // SHR Ev,Ib
-	SAL_EvIb               // SAL Ev,Ib
-	SAR_EvIb               // SAR Ev,Ib
-	RET_Iw                 // RET Iw
-	RET                    // RET
-	LES_GvMp               // LES Gv,Mp
-	LDS_GvMp               // LDS Gv,Mp
-	MOV_EbIb               // MOV Eb,Ib
-	MOV_EvIz               // MOV Ev,Iz
-	ENTER_IwIb             // ENTER Iw,Ib
-	LEAVE                  // LEAVE
-	RETF_Iw                // RETF Iw
-	RETF                   // RETF
-	INT3                   // INT3
-	INT_Ib                 // INT Ib
-	INTO                   // INTO
-	IRET                   // IRET
-	ROL_Eb1                // ROL Eb,1
-	ROR_Eb1                // ROR Eb,1
-	RCL_Eb1                // RCL Eb,1
-	RCR_Eb1                // RCR Eb,1
-	SHL_Eb1                // SHL Eb,1
-	SHR_Eb1                // SHR Eb,1
-	SETMO_Eb1              // SETMO Eb,1
-	SAL_Eb1                // SAL Eb,1
-	SAR_Eb1                // SAR Eb,1
-	ROL_Ev1                // ROL Ev,1
-	ROR_Ev1                // ROR Ev,1
-	RCL_Ev1                // RCL Ev,1
-	RCR_Ev1                // RCR Ev,1
-	SHL_Ev1                // SHL Ev,1
-	SHR_Ev1                // SHR Ev,1
-	SETMO_Ev1              // SETMO Ev,1
-	SAL_Ev1                // SAL Ev,1
-	SAR_Ev1                // SAR Ev,1
-	ROL_EbCL               // ROL Eb,CL
-	ROR_EbCL               // ROR Eb,CL
-	RCL_EbCL               // RCL Eb,CL
-	RCR_EbCL               // RCR Eb,CL
-	SHL_EbCL               // SHL Eb,CL
-	SHR_EbCL               // SHR Eb,CL
-	SETMOC_EbCL            // SETMOC Eb,CL
-	SAL_EbCL               // SAL Eb,CL
-	SAR_EbCL               // SAR Eb,CL
-	ROL_EvCL               // ROL Ev,CL
-	ROR_EvCL               // ROR Ev,CL
-	RCL_EvCL               // RCL Ev,CL
-	RCR_EvCL               // RCR Ev,CL
-	SHL_EvCL               // SHL Ev,CL
-	SHR_EvCL               // SHR Ev,CL
-	SETMOC_EvCL            // SETMOC Ev,CL
-	SAL_EvCL               // SAL Ev,CL
-	SAR_EvCL               // SAR Ev,CL
-	AAM_Ib                 // AAM Ib
-	AAD_Ib                 // AAD Ib
-	SALC                   // SALC
-	XLAT                   // XLAT
-	ESC_Ex                 // ESC Ex
-	LOOPNE_Jb              // LOOPNE Jb
-	LOOPE_Jb               // LOOPE Jb
-	LOOP_Jb                // LOOP Jb
-	JCXZ_Jb                // JCXZ Jb
-	IN_ALIb                // IN AL,Ib
-	IN_eAXIb               // IN eAX,Ib
-	OUT_IbAL               // OUT Ib,AL
-	OUT_IbeAX              // OUT Ib,eAX
-	CALL_Jz                // CALL Jz
-	JMP_Jz                 // JMP Jz
-	JMPF_Ap                // JMPF Ap
-	JMP_Jb                 // JMP Jb
-	IN_ALDX                // IN AL,DX
-	IN_eAXDX               // IN eAX,DX
-	OUT_DXAL               // OUT DX,AL
-	OUT_DXeAX              // OUT DX,eAX
-	INT1                   // INT1
-	PfxLOCK                // LOCK
-	PfxREPNE               // REPNE
-	PfxREP                 // REP
-	PfxES                  // ES
-	PfxCS                  // CS
-	PfxSS                  // SS
-	PfxDS                  // DS
-	PfxFS                  // FS
-	PfxGS                  // GS
-	PfxOPSIZE              // OPSIZE
-	PfxADDRSIZE            // ADDRSIZE
-	HLT                    // HLT
-	CMC                    // CMC
-	TEST_EbIb              // TEST Eb,Ib
-	NOT_Eb                 // NOT Eb
-	NEG_Eb                 // NEG Eb
-	MUL_Eb                 // MUL Eb
-	IMUL_Eb                // IMUL Eb
-	DIV_Eb                 // DIV Eb
-	IDIV_Eb                // IDIV Eb
-	TEST_EvIz              // TEST Ev,Iz
-	NOT_Ev                 // NOT Ev
-	NEG_Ev                 // NEG Ev
-	MUL_Ev                 // MUL Ev
-	IMUL_Ev                // IMUL Ev
-	DIV_Ev                 // DIV Ev
-	IDIV_Ev                // IDIV Ev
-	CLC                    // CLC
-	STC                    // STC
-	CLI                    // CLI
-	STI                    // STI
-	CLD                    // CLD
-	STD                    // STD
-	INC_Eb                 // INC Eb
-	DEC_Eb                 // DEC Eb
-	CALL_Eb                // CALL Eb
-	CALLF_Eb               // CALLF Eb
-	JMP_Eb                 // JMP Eb
-	JMPF_Eb                // JMPF Eb
-	PUSH_Eb                // PUSH Eb
-	INC_Ev                 // INC Ev
-	DEC_Ev                 // DEC Ev
-	CALL_Ev                // CALL Ev
-	CALLF_Mp               // CALLF Mp
-	JMP_Ev                 // JMP Ev
-	JMPF_Mp                // JMPF Mp
-	PUSH_Ev                // PUSH Ev
-	SLDT_Ew                // SLDT Ew
-	STR_Ew                 // STR Ew
-	LLDT_Ew                // LLDT Ew
-	LTR_Ew                 // LTR Ew
-	VERR_Ew                // VERR Ew
-	VERW_Ew                // VERW Ew
-	SGDT_Ms                // SGDT Ms
-	SIDT_Ms                // SIDT Ms
-	LGDT_Ms                // LGDT Ms
-	LIDT_Ms                // LIDT Ms
-	SMSW_Ew                // SMSW Ew
-	LMSW_Ew                // LMSW Ew
-	INVLPG_M               // INVLPG M
-	LAR_GvEw               // LAR Gv,Ew
-	LSL_GvEw               // LSL Gv,Ew
-	LOADALL                // LOADALL
-	CLTS                   // CLTS
-	INVD                   // INVD
-	WBINVD                 // WBINVD
-	UD2                    // UD2
-	NOP_Ev                 // NOP Ev
-	MOV_RdCd               // MOV Rd,Cd
-	MOV_RdDd               // MOV Rd,Dd
-	MOV_CdRd               // MOV Cd,Rd
-	MOV_DdRd               // MOV Dd,Rd
-	MOV_RdTd               // MOV Rd,Td
-	MOV_TdRd               // MOV Td,Rd
-	WRMSR                  // WRMSR
-	RDTSC                  // RDTSC
-	RDMSR                  // RDMSR
-	RDPMC                  // RDPMC
-	SYSENTER               // SYSENTER
-	SYSEXIT                // SYSEXIT
-	CMOVcc_GvEv            // CMOVcc Gv,Ev
-	Jcc_Jz                 // Jcc Jz
-	SETcc_Eb               // SETcc Eb
-	PUSH_FS                // PUSH FS
-	POP_FS                 // POP FS
-	CPUID                  // CPUID
-	BT_EvGv                // BT Ev,Gv
-	SHLD_EvGvIb            // SHLD Ev,Gv,Ib
-	SHLD_EvGvCL            // SHLD Ev,Gv,CL
-	PUSH_GS                // PUSH GS
-	POP_GS                 // POP GS
-	BTS_EvGv               // BTS Ev,Gv
-	SHRD_EvGvIb            // SHRD Ev,Gv,Ib
-	SHRD_EvGvCL            // SHRD Ev,Gv,CL
-	IMUL_GvEv              // IMUL Gv,Ev
-	CMPXCHG_EbGb           // CMPXCHG Eb,Gb
-	CMPXCHG_EvGv           // CMPXCHG Ev,Gv
-	LSS_GvMp               // LSS Gv,Mp
-	BTR_EvGv               // BTR Ev,Gv
-	LFS_GvMp               // LFS Gv,Mp
-	LGS_GvMp               // LGS Gv,Mp
-	MOVZX_GvEb             // MOVZX Gv,Eb
-	MOVZX_GvEw             // MOVZX Gv,Ew
-	BT_EvIb                // BT Ev,Ib
-	BTS_EvIb               // BTS Ev,Ib
-	BTR_EvIb               // BTR Ev,Ib
-	BTC_EvIb               // BTC Ev,Ib
-	BTC_EvGv               // BTC Ev,Gv
-	BSF_GvEv               // BSF Gv,Ev
-	BSR_GvEv               // BSR Gv,Ev
-	MOVSX_GvEb             // MOVSX Gv,Eb
-	MOVSX_GvEw             // MOVSX Gv,Ew
-	XADD_EbGb              // XADD Eb,Gb
-	XADD_EvGv              // XADD Ev,Gv
-	CMPXCHG8B_Mq           // CMPXCHG8B Mq
-	BSWAP_Zd               // BSWAP Zd
+	Invalid        Op = iota // no instruction: raises #UD
+	ADD_EbGb                 // ADD Eb,Gb
+	ADD_EvGv                 // ADD Ev,Gv
+	ADD_GbEb                 // ADD Gb,Eb
+	ADD_GvEv                 // ADD Gv,Ev
+	ADD_ALIb                 // ADD AL,Ib
+	ADD_eAXIz                // ADD eAX,Iz
+	PUSH_ES                  // PUSH ES
+	POP_ES                   // POP ES
+	OR_EbGb                  // OR Eb,Gb
+	OR_EvGv                  // OR Ev,Gv
+	OR_GbEb                  // OR Gb,Eb
+	OR_GvEv                  // OR Gv,Ev
+	OR_ALIb                  // OR AL,Ib
+	OR_eAXIz                 // OR eAX,Iz
+	PUSH_CS                  // PUSH CS
+	POP_CS                   // POP CS
+	ADC_EbGb                 // ADC Eb,Gb
+	ADC_EvGv                 // ADC Ev,Gv
+	ADC_GbEb                 // ADC Gb,Eb
+	ADC_GvEv                 // ADC Gv,Ev
+	ADC_ALIb                 // ADC AL,Ib
+	ADC_eAXIz                // ADC eAX,Iz
+	PUSH_SS                  // PUSH SS
+	POP_SS                   // POP SS
+	SBB_EbGb                 // SBB Eb,Gb
+	SBB_EvGv                 // SBB Ev,Gv
+	SBB_GbEb                 // SBB Gb,Eb
+	SBB_GvEv                 // SBB Gv,Ev
+	SBB_ALIb                 // SBB AL,Ib
+	SBB_eAXIz                // SBB eAX,Iz
+	PUSH_DS                  // PUSH DS
+	POP_DS                   // POP DS
+	AND_EbGb                 // AND Eb,Gb
+	AND_EvGv                 // AND Ev,Gv
+	AND_GbEb                 // AND Gb,Eb
+	AND_GvEv                 // AND Gv,Ev
+	AND_ALIb                 // AND AL,Ib
+	AND_eAXIz                // AND eAX,Iz
+	DAA                      // DAA
+	SUB_EbGb                 // SUB Eb,Gb
+	SUB_EvGv                 // SUB Ev,Gv
+	SUB_GbEb                 // SUB Gb,Eb
+	SUB_GvEv                 // SUB Gv,Ev
+	SUB_ALIb                 // SUB AL,Ib
+	SUB_eAXIz                // SUB eAX,Iz
+	DAS                      // DAS
+	XOR_EbGb                 // XOR Eb,Gb
+	XOR_EvGv                 // XOR Ev,Gv
+	XOR_GbEb                 // XOR Gb,Eb
+	XOR_GvEv                 // XOR Gv,Ev
+	XOR_ALIb                 // XOR AL,Ib
+	XOR_eAXIz                // XOR eAX,Iz
+	AAA                      // AAA
+	CMP_EbGb                 // CMP Eb,Gb
+	CMP_EvGv                 // CMP Ev,Gv
+	CMP_GbEb                 // CMP Gb,Eb
+	CMP_GvEv                 // CMP Gv,Ev
+	CMP_ALIb                 // CMP AL,Ib
+	CMP_eAXIz                // CMP eAX,Iz
+	AAS                      // AAS
+	INC_Zv                   // INC Zv
+	DEC_Zv                   // DEC Zv
+	PUSH_Zv                  // PUSH Zv
+	POP_Zv                   // POP Zv
+	PUSHA                    // PUSHA
+	POPA                     // POPA
+	BOUND_GvMa               // BOUND Gv,Ma
+	ARPL_EwGw                // ARPL Ew,Gw
+	JccAlias_Jb              // JccAlias Jb
+	PUSH_Iz                  // PUSH Iz
+	IMUL_GvEvIz              // IMUL Gv,Ev,Iz
+	PUSH_Ibs                 // PUSH Ibs
+	IMUL_GvEvIbs             // IMUL Gv,Ev,Ibs
+	INSB                     // INSB
+	INSW                     // INSW
+	OUTSB                    // OUTSB
+	OUTSW                    // OUTSW
+	Jcc_Jb                   // Jcc Jb
+	ADD_EbIb                 // ADD Eb,Ib
+	OR_EbIb                  // OR Eb,Ib
+	ADC_EbIb                 // ADC Eb,Ib
+	SBB_EbIb                 // SBB Eb,Ib
+	AND_EbIb                 // AND Eb,Ib
+	SUB_EbIb                 // SUB Eb,Ib
+	XOR_EbIb                 // XOR Eb,Ib
+	CMP_EbIb                 // CMP Eb,Ib
+	ADD_EvIz                 // ADD Ev,Iz
+	OR_EvIz                  // OR Ev,Iz
+	ADC_EvIz                 // ADC Ev,Iz
+	SBB_EvIz                 // SBB Ev,Iz
+	AND_EvIz                 // AND Ev,Iz
+	SUB_EvIz                 // SUB Ev,Iz
+	XOR_EvIz                 // XOR Ev,Iz
+	CMP_EvIz                 // CMP Ev,Iz
+	ADD_EvIbs                // ADD Ev,Ibs
+	OR_EvIbs                 // OR Ev,Ibs
+	ADC_EvIbs                // ADC Ev,Ibs
+	SBB_EvIbs                // SBB Ev,Ibs
+	AND_EvIbs                // AND Ev,Ibs
+	SUB_EvIbs                // SUB Ev,Ibs
+	XOR_EvIbs                // XOR Ev,Ibs
+	CMP_EvIbs                // CMP Ev,Ibs
+	TEST_EbGb                // TEST Eb,Gb
+	TEST_EvGv                // TEST Ev,Gv
+	XCHG_EbGb                // XCHG Eb,Gb
+	XCHG_EvGv                // XCHG Ev,Gv
+	MOV_EbGb                 // MOV Eb,Gb
+	MOV_EvGv                 // MOV Ev,Gv
+	MOV_GbEb                 // MOV Gb,Eb
+	MOV_GvEv                 // MOV Gv,Ev
+	MOV_EvSw                 // MOV Ev,Sw
+	LEA_GvM                  // LEA Gv,M
+	MOV_SwEw                 // MOV Sw,Ew
+	POP_Ev                   // POP Ev
+	NOP                      // NOP
+	XCHG_ZveAX               // XCHG Zv,eAX
+	CBW                      // CBW
+	CWD                      // CWD
+	CALLF_Ap                 // CALLF Ap
+	WAIT                     // WAIT
+	PUSHF                    // PUSHF
+	POPF                     // POPF
+	SAHF                     // SAHF
+	LAHF                     // LAHF
+	MOV_ALOb                 // MOV AL,Ob
+	MOV_eAXOv                // MOV eAX,Ov
+	MOV_ObAL                 // MOV Ob,AL
+	MOV_OveAX                // MOV Ov,eAX
+	MOVSB                    // MOVSB
+	MOVSW                    // MOVSW
+	CMPSB                    // CMPSB
+	CMPSW                    // CMPSW
+	TEST_ALIb                // TEST AL,Ib
+	TEST_eAXIz               // TEST eAX,Iz
+	STOSB                    // STOSB
+	STOSW                    // STOSW
+	LODSB                    // LODSB
+	LODSW                    // LODSW
+	SCASB                    // SCASB
+	SCASW                    // SCASW
+	MOV_ZbIb                 // MOV Zb,Ib
+	MOV_ZvIz                 // MOV Zv,Iz
+	ROL_EbIb                 // ROL Eb,Ib
+	ROR_EbIb                 // ROR Eb,Ib
+	RCL_EbIb                 // RCL Eb,Ib
+	RCR_EbIb                 // RCR Eb,Ib
+	SHL_EbIb                 // SHL Eb,Ib
+	SHR_EbIb                 // SHR Eb,Ib
+	SAL_EbIb                 // SAL Eb,Ib
+	SAR_EbIb                 // SAR Eb,Ib
+	ROL_EvIb                 // ROL Ev,Ib
+	ROR_EvIb                 // ROR Ev,Ib
+	RCL_EvIb                 // RCL Ev,Ib
+	RCR_EvIb                 // RCR Ev,Ib
+	SHL_EvIb                 // SHL Ev,Ib
+	SHR_EvIb                 // SHR Ev,Ib
+	SAL_EvIb                 // SAL Ev,Ib
+	SAR_EvIb                 // SAR Ev,Ib
+	RET_Iw                   // RET Iw
+	RET                      // RET
+	LES_GvMp                 // LES Gv,Mp
+	LDS_GvMp                 // LDS Gv,Mp
+	MOV_EbIb                 // MOV Eb,Ib
+	MOV_EvIz                 // MOV Ev,Iz
+	ENTER_IwIb               // ENTER Iw,Ib
+	LEAVE                    // LEAVE
+	RETF_Iw                  // RETF Iw
+	RETF                     // RETF
+	INT3                     // INT3
+	INT_Ib                   // INT Ib
+	INTO                     // INTO
+	IRET                     // IRET
+	ROL_Eb1                  // ROL Eb,1
+	ROR_Eb1                  // ROR Eb,1
+	RCL_Eb1                  // RCL Eb,1
+	RCR_Eb1                  // RCR Eb,1
+	SHL_Eb1                  // SHL Eb,1
+	SHR_Eb1                  // SHR Eb,1
+	SETMO_Eb1                // SETMO Eb,1
+	SAL_Eb1                  // SAL Eb,1
+	SAR_Eb1                  // SAR Eb,1
+	ROL_Ev1                  // ROL Ev,1
+	ROR_Ev1                  // ROR Ev,1
+	RCL_Ev1                  // RCL Ev,1
+	RCR_Ev1                  // RCR Ev,1
+	SHL_Ev1                  // SHL Ev,1
+	SHR_Ev1                  // SHR Ev,1
+	SETMO_Ev1                // SETMO Ev,1
+	SAL_Ev1                  // SAL Ev,1
+	SAR_Ev1                  // SAR Ev,1
+	ROL_EbCL                 // ROL Eb,CL
+	ROR_EbCL                 // ROR Eb,CL
+	RCL_EbCL                 // RCL Eb,CL
+	RCR_EbCL                 // RCR Eb,CL
+	SHL_EbCL                 // SHL Eb,CL
+	SHR_EbCL                 // SHR Eb,CL
+	SETMOC_EbCL              // SETMOC Eb,CL
+	SAL_EbCL                 // SAL Eb,CL
+	SAR_EbCL                 // SAR Eb,CL
+	ROL_EvCL                 // ROL Ev,CL
+	ROR_EvCL                 // ROR Ev,CL
+	RCL_EvCL                 // RCL Ev,CL
+	RCR_EvCL                 // RCR Ev,CL
+	SHL_EvCL                 // SHL Ev,CL
+	SHR_EvCL                 // SHR Ev,CL
+	SETMOC_EvCL              // SETMOC Ev,CL
+	SAL_EvCL                 // SAL Ev,CL
+	SAR_EvCL                 // SAR Ev,CL
+	AAM_Ib                   // AAM Ib
+	AAD_Ib                   // AAD Ib
+	SALC                     // SALC
+	XLAT                     // XLAT
+	ESC_Ex                   // ESC Ex
+	LOOPNE_Jb                // LOOPNE Jb
+	LOOPE_Jb                 // LOOPE Jb
+	LOOP_Jb                  // LOOP Jb
+	JCXZ_Jb                  // JCXZ Jb
+	IN_ALIb                  // IN AL,Ib
+	IN_eAXIb                 // IN eAX,Ib
+	OUT_IbAL                 // OUT Ib,AL
+	OUT_IbeAX                // OUT Ib,eAX
+	CALL_Jz                  // CALL Jz
+	JMP_Jz                   // JMP Jz
+	JMPF_Ap                  // JMPF Ap
+	JMP_Jb                   // JMP Jb
+	IN_ALDX                  // IN AL,DX
+	IN_eAXDX                 // IN eAX,DX
+	OUT_DXAL                 // OUT DX,AL
+	OUT_DXeAX                // OUT DX,eAX
+	INT1                     // INT1
+	PfxLOCK                  // LOCK
+	PfxREPNE                 // REPNE
+	PfxREP                   // REP
+	PfxES                    // ES
+	PfxCS                    // CS
+	PfxSS                    // SS
+	PfxDS                    // DS
+	PfxFS                    // FS
+	PfxGS                    // GS
+	PfxOPSIZE                // OPSIZE
+	PfxADDRSIZE              // ADDRSIZE
+	HLT                      // HLT
+	CMC                      // CMC
+	TEST_EbIb                // TEST Eb,Ib
+	NOT_Eb                   // NOT Eb
+	NEG_Eb                   // NEG Eb
+	MUL_Eb                   // MUL Eb
+	IMUL_Eb                  // IMUL Eb
+	DIV_Eb                   // DIV Eb
+	IDIV_Eb                  // IDIV Eb
+	TEST_EvIz                // TEST Ev,Iz
+	NOT_Ev                   // NOT Ev
+	NEG_Ev                   // NEG Ev
+	MUL_Ev                   // MUL Ev
+	IMUL_Ev                  // IMUL Ev
+	DIV_Ev                   // DIV Ev
+	IDIV_Ev                  // IDIV Ev
+	CLC                      // CLC
+	STC                      // STC
+	CLI                      // CLI
+	STI                      // STI
+	CLD                      // CLD
+	STD                      // STD
+	INC_Eb                   // INC Eb
+	DEC_Eb                   // DEC Eb
+	CALL_Eb                  // CALL Eb
+	CALLF_Eb                 // CALLF Eb
+	JMP_Eb                   // JMP Eb
+	JMPF_Eb                  // JMPF Eb
+	PUSH_Eb                  // PUSH Eb
+	INC_Ev                   // INC Ev
+	DEC_Ev                   // DEC Ev
+	CALL_Ev                  // CALL Ev
+	CALLF_Mp                 // CALLF Mp
+	JMP_Ev                   // JMP Ev
+	JMPF_Mp                  // JMPF Mp
+	PUSH_Ev                  // PUSH Ev
+	SLDT_Ew                  // SLDT Ew
+	STR_Ew                   // STR Ew
+	LLDT_Ew                  // LLDT Ew
+	LTR_Ew                   // LTR Ew
+	VERR_Ew                  // VERR Ew
+	VERW_Ew                  // VERW Ew
+	SGDT_Ms                  // SGDT Ms
+	SIDT_Ms                  // SIDT Ms
+	LGDT_Ms                  // LGDT Ms
+	LIDT_Ms                  // LIDT Ms
+	SMSW_Ew                  // SMSW Ew
+	LMSW_Ew                  // LMSW Ew
+	INVLPG_M                 // INVLPG M
+	LAR_GvEw                 // LAR Gv,Ew
+	LSL_GvEw                 // LSL Gv,Ew
+	LOADALL                  // LOADALL
+	CLTS                     // CLTS
+	INVD                     // INVD
+	WBINVD                   // WBINVD
+	UD2                      // UD2
+	NOP_Ev                   // NOP Ev
+	MOV_RdCd                 // MOV Rd,Cd
+	MOV_RdDd                 // MOV Rd,Dd
+	MOV_CdRd                 // MOV Cd,Rd
+	MOV_DdRd                 // MOV Dd,Rd
+	MOV_RdTd                 // MOV Rd,Td
+	MOV_TdRd                 // MOV Td,Rd
+	WRMSR                    // WRMSR
+	RDTSC                    // RDTSC
+	RDMSR                    // RDMSR
+	RDPMC                    // RDPMC
+	SYSENTER                 // SYSENTER
+	SYSEXIT                  // SYSEXIT
+	CMOVcc_GvEv              // CMOVcc Gv,Ev
+	Jcc_Jz                   // Jcc Jz
+	SETcc_Eb                 // SETcc Eb
+	PUSH_FS                  // PUSH FS
+	POP_FS                   // POP FS
+	CPUID                    // CPUID
+	BT_EvGv                  // BT Ev,Gv
+	SHLD_EvGvIb              // SHLD Ev,Gv,Ib
+	SHLD_EvGvCL              // SHLD Ev,Gv,CL
+	PUSH_GS                  // PUSH GS
+	POP_GS                   // POP GS
+	BTS_EvGv                 // BTS Ev,Gv
+	SHRD_EvGvIb              // SHRD Ev,Gv,Ib
+	SHRD_EvGvCL              // SHRD Ev,Gv,CL
+	IMUL_GvEv                // IMUL Gv,Ev
+	CMPXCHG_EbGb             // CMPXCHG Eb,Gb
+	CMPXCHG_EvGv             // CMPXCHG Ev,Gv
+	LSS_GvMp                 // LSS Gv,Mp
+	BTR_EvGv                 // BTR Ev,Gv
+	LFS_GvMp                 // LFS Gv,Mp
+	LGS_GvMp                 // LGS Gv,Mp
+	MOVZX_GvEb               // MOVZX Gv,Eb
+	MOVZX_GvEw               // MOVZX Gv,Ew
+	BT_EvIb                  // BT Ev,Ib
+	BTS_EvIb                 // BTS Ev,Ib
+	BTR_EvIb                 // BTR Ev,Ib
+	BTC_EvIb                 // BTC Ev,Ib
+	BTC_EvGv                 // BTC Ev,Gv
+	BSF_GvEv                 // BSF Gv,Ev
+	BSR_GvEv                 // BSR Gv,Ev
+	MOVSX_GvEb               // MOVSX Gv,Eb
+	MOVSX_GvEw               // MOVSX Gv,Ew
+	XADD_EbGb                // XADD Eb,Gb
+	XADD_EvGv                // XADD Ev,Gv
+	CMPXCHG8B_Mq             // CMPXCHG8B Mq
+	BSWAP_Zd                 // BSWAP Zd
+	PUNPCKLBW_PqQd           // PUNPCKLBW Pq,Qd
+	PUNPCKLWD_PqQd           // PUNPCKLWD Pq,Qd
+	PUNPCKLDQ_PqQd           // PUNPCKLDQ Pq,Qd
+	PACKSSWB_PqQq            // PACKSSWB Pq,Qq
+	PCMPGTB_PqQq             // PCMPGTB Pq,Qq
+	PCMPGTW_PqQq             // PCMPGTW Pq,Qq
+	PCMPGTD_PqQq             // PCMPGTD Pq,Qq
+	PACKUSWB_PqQq            // PACKUSWB Pq,Qq
+	PUNPCKHBW_PqQq           // PUNPCKHBW Pq,Qq
+	PUNPCKHWD_PqQq           // PUNPCKHWD Pq,Qq
+	PUNPCKHDQ_PqQq           // PUNPCKHDQ Pq,Qq
+	PACKSSDW_PqQq            // PACKSSDW Pq,Qq
+	MOVD_PqEd                // MOVD Pq,Ed
+	MOVQ_PqQq                // MOVQ Pq,Qq
+	PSRLW_NqIb               // PSRLW Nq,Ib
+	PSRAW_NqIb               // PSRAW Nq,Ib
+	PSLLW_NqIb               // PSLLW Nq,Ib
+	PSRLD_NqIb               // PSRLD Nq,Ib
+	PSRAD_NqIb               // PSRAD Nq,Ib
+	PSLLD_NqIb               // PSLLD Nq,Ib
+	PSRLQ_NqIb               // PSRLQ Nq,Ib
+	PSLLQ_NqIb               // PSLLQ Nq,Ib
+	PCMPEQB_PqQq             // PCMPEQB Pq,Qq
+	PCMPEQW_PqQq             // PCMPEQW Pq,Qq
+	PCMPEQD_PqQq             // PCMPEQD Pq,Qq
+	EMMS                     // EMMS
+	MOVD_EdPq                // MOVD Ed,Pq
+	MOVQ_QqPq                // MOVQ Qq,Pq
+	FXSAVE_M                 // FXSAVE M
+	FXRSTOR_M                // FXRSTOR M
+	PSRLW_PqQq               // PSRLW Pq,Qq
+	PSRLD_PqQq               // PSRLD Pq,Qq
+	PSRLQ_PqQq               // PSRLQ Pq,Qq
+	PMULLW_PqQq              // PMULLW Pq,Qq
+	PSUBUSB_PqQq             // PSUBUSB Pq,Qq
+	PSUBUSW_PqQq             // PSUBUSW Pq,Qq
+	PAND_PqQq                // PAND Pq,Qq
+	PADDUSB_PqQq             // PADDUSB Pq,Qq
+	PADDUSW_PqQq             // PADDUSW Pq,Qq
+	PANDN_PqQq               // PANDN Pq,Qq
+	PSRAW_PqQq               // PSRAW Pq,Qq
+	PSRAD_PqQq               // PSRAD Pq,Qq
+	PMULHW_PqQq              // PMULHW Pq,Qq
+	PSUBSB_PqQq              // PSUBSB Pq,Qq
+	PSUBSW_PqQq              // PSUBSW Pq,Qq
+	POR_PqQq                 // POR Pq,Qq
+	PADDSB_PqQq              // PADDSB Pq,Qq
+	PADDSW_PqQq              // PADDSW Pq,Qq
+	PXOR_PqQq                // PXOR Pq,Qq
+	PSLLW_PqQq               // PSLLW Pq,Qq
+	PSLLD_PqQq               // PSLLD Pq,Qq
+	PSLLQ_PqQq               // PSLLQ Pq,Qq
+	PMADDWD_PqQq             // PMADDWD Pq,Qq
+	PSUBB_PqQq               // PSUBB Pq,Qq
+	PSUBW_PqQq               // PSUBW Pq,Qq
+	PSUBD_PqQq               // PSUBD Pq,Qq
+	PADDB_PqQq               // PADDB Pq,Qq
+	PADDW_PqQq               // PADDW Pq,Qq
+	PADDD_PqQq               // PADDD Pq,Qq
 	// NumOps is the number of operations.
 	NumOps
 )
 
 var opInfo = [NumOps]OpInfo{
-	Invalid:      {Name: "Invalid", Mnemonic: "(bad)"},
-	ADD_EbGb:     {Name: "ADD_EbGb", Mnemonic: "ADD", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
-	ADD_EvGv:     {Name: "ADD_EvGv", Mnemonic: "ADD", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
-	ADD_GbEb:     {Name: "ADD_GbEb", Mnemonic: "ADD", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	ADD_GvEv:     {Name: "ADD_GvEv", Mnemonic: "ADD", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
-	ADD_ALIb:     {Name: "ADD_ALIb", Mnemonic: "ADD", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
-	ADD_eAXIz:    {Name: "ADD_eAXIz", Mnemonic: "ADD", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
-	PUSH_ES:      {Name: "PUSH_ES", Mnemonic: "PUSH", Operands: "ES", Imm: ImmNone, Flags: 0},
-	POP_ES:       {Name: "POP_ES", Mnemonic: "POP", Operands: "ES", Imm: ImmNone, Flags: 0},
-	OR_EbGb:      {Name: "OR_EbGb", Mnemonic: "OR", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
-	OR_EvGv:      {Name: "OR_EvGv", Mnemonic: "OR", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
-	OR_GbEb:      {Name: "OR_GbEb", Mnemonic: "OR", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	OR_GvEv:      {Name: "OR_GvEv", Mnemonic: "OR", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
-	OR_ALIb:      {Name: "OR_ALIb", Mnemonic: "OR", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
-	OR_eAXIz:     {Name: "OR_eAXIz", Mnemonic: "OR", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
-	PUSH_CS:      {Name: "PUSH_CS", Mnemonic: "PUSH", Operands: "CS", Imm: ImmNone, Flags: 0},
-	POP_CS:       {Name: "POP_CS", Mnemonic: "POP", Operands: "CS", Imm: ImmNone, Flags: FlagJmp | FlagUndoc},
-	ADC_EbGb:     {Name: "ADC_EbGb", Mnemonic: "ADC", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
-	ADC_EvGv:     {Name: "ADC_EvGv", Mnemonic: "ADC", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
-	ADC_GbEb:     {Name: "ADC_GbEb", Mnemonic: "ADC", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	ADC_GvEv:     {Name: "ADC_GvEv", Mnemonic: "ADC", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
-	ADC_ALIb:     {Name: "ADC_ALIb", Mnemonic: "ADC", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
-	ADC_eAXIz:    {Name: "ADC_eAXIz", Mnemonic: "ADC", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
-	PUSH_SS:      {Name: "PUSH_SS", Mnemonic: "PUSH", Operands: "SS", Imm: ImmNone, Flags: 0},
-	POP_SS:       {Name: "POP_SS", Mnemonic: "POP", Operands: "SS", Imm: ImmNone, Flags: FlagEnd},
-	SBB_EbGb:     {Name: "SBB_EbGb", Mnemonic: "SBB", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
-	SBB_EvGv:     {Name: "SBB_EvGv", Mnemonic: "SBB", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
-	SBB_GbEb:     {Name: "SBB_GbEb", Mnemonic: "SBB", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	SBB_GvEv:     {Name: "SBB_GvEv", Mnemonic: "SBB", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
-	SBB_ALIb:     {Name: "SBB_ALIb", Mnemonic: "SBB", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
-	SBB_eAXIz:    {Name: "SBB_eAXIz", Mnemonic: "SBB", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
-	PUSH_DS:      {Name: "PUSH_DS", Mnemonic: "PUSH", Operands: "DS", Imm: ImmNone, Flags: 0},
-	POP_DS:       {Name: "POP_DS", Mnemonic: "POP", Operands: "DS", Imm: ImmNone, Flags: 0},
-	AND_EbGb:     {Name: "AND_EbGb", Mnemonic: "AND", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
-	AND_EvGv:     {Name: "AND_EvGv", Mnemonic: "AND", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
-	AND_GbEb:     {Name: "AND_GbEb", Mnemonic: "AND", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	AND_GvEv:     {Name: "AND_GvEv", Mnemonic: "AND", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
-	AND_ALIb:     {Name: "AND_ALIb", Mnemonic: "AND", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
-	AND_eAXIz:    {Name: "AND_eAXIz", Mnemonic: "AND", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
-	DAA:          {Name: "DAA", Mnemonic: "DAA", Operands: "", Imm: ImmNone, Flags: 0},
-	SUB_EbGb:     {Name: "SUB_EbGb", Mnemonic: "SUB", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
-	SUB_EvGv:     {Name: "SUB_EvGv", Mnemonic: "SUB", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
-	SUB_GbEb:     {Name: "SUB_GbEb", Mnemonic: "SUB", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	SUB_GvEv:     {Name: "SUB_GvEv", Mnemonic: "SUB", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
-	SUB_ALIb:     {Name: "SUB_ALIb", Mnemonic: "SUB", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
-	SUB_eAXIz:    {Name: "SUB_eAXIz", Mnemonic: "SUB", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
-	DAS:          {Name: "DAS", Mnemonic: "DAS", Operands: "", Imm: ImmNone, Flags: 0},
-	XOR_EbGb:     {Name: "XOR_EbGb", Mnemonic: "XOR", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
-	XOR_EvGv:     {Name: "XOR_EvGv", Mnemonic: "XOR", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
-	XOR_GbEb:     {Name: "XOR_GbEb", Mnemonic: "XOR", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	XOR_GvEv:     {Name: "XOR_GvEv", Mnemonic: "XOR", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
-	XOR_ALIb:     {Name: "XOR_ALIb", Mnemonic: "XOR", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
-	XOR_eAXIz:    {Name: "XOR_eAXIz", Mnemonic: "XOR", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
-	AAA:          {Name: "AAA", Mnemonic: "AAA", Operands: "", Imm: ImmNone, Flags: 0},
-	CMP_EbGb:     {Name: "CMP_EbGb", Mnemonic: "CMP", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	CMP_EvGv:     {Name: "CMP_EvGv", Mnemonic: "CMP", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagModRM},
-	CMP_GbEb:     {Name: "CMP_GbEb", Mnemonic: "CMP", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	CMP_GvEv:     {Name: "CMP_GvEv", Mnemonic: "CMP", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
-	CMP_ALIb:     {Name: "CMP_ALIb", Mnemonic: "CMP", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
-	CMP_eAXIz:    {Name: "CMP_eAXIz", Mnemonic: "CMP", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
-	AAS:          {Name: "AAS", Mnemonic: "AAS", Operands: "", Imm: ImmNone, Flags: 0},
-	INC_Zv:       {Name: "INC_Zv", Mnemonic: "INC", Operands: "Zv", Imm: ImmNone, Flags: 0},
-	DEC_Zv:       {Name: "DEC_Zv", Mnemonic: "DEC", Operands: "Zv", Imm: ImmNone, Flags: 0},
-	PUSH_Zv:      {Name: "PUSH_Zv", Mnemonic: "PUSH", Operands: "Zv", Imm: ImmNone, Flags: 0},
-	POP_Zv:       {Name: "POP_Zv", Mnemonic: "POP", Operands: "Zv", Imm: ImmNone, Flags: 0},
-	PUSHA:        {Name: "PUSHA", Mnemonic: "PUSHA", Operands: "", Imm: ImmNone, Flags: 0},
-	POPA:         {Name: "POPA", Mnemonic: "POPA", Operands: "", Imm: ImmNone, Flags: 0},
-	BOUND_GvMa:   {Name: "BOUND_GvMa", Mnemonic: "BOUND", Operands: "Gv,Ma", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
-	ARPL_EwGw:    {Name: "ARPL_EwGw", Mnemonic: "ARPL", Operands: "Ew,Gw", Imm: ImmNone, Flags: FlagModRM},
-	JccAlias_Jb:  {Name: "JccAlias_Jb", Mnemonic: "JccAlias", Operands: "Jb", Imm: ImmJb, Flags: FlagJmp | FlagAlias},
-	PUSH_Iz:      {Name: "PUSH_Iz", Mnemonic: "PUSH", Operands: "Iz", Imm: ImmZ, Flags: 0},
-	IMUL_GvEvIz:  {Name: "IMUL_GvEvIz", Mnemonic: "IMUL", Operands: "Gv,Ev,Iz", Imm: ImmZ, Flags: FlagModRM},
-	PUSH_Ibs:     {Name: "PUSH_Ibs", Mnemonic: "PUSH", Operands: "Ibs", Imm: ImmBS, Flags: 0},
-	IMUL_GvEvIbs: {Name: "IMUL_GvEvIbs", Mnemonic: "IMUL", Operands: "Gv,Ev,Ibs", Imm: ImmBS, Flags: FlagModRM},
-	INSB:         {Name: "INSB", Mnemonic: "INSB", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagIo | FlagByte},
-	INSW:         {Name: "INSW", Mnemonic: "INSW", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagIo},
-	OUTSB:        {Name: "OUTSB", Mnemonic: "OUTSB", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagIo | FlagByte},
-	OUTSW:        {Name: "OUTSW", Mnemonic: "OUTSW", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagIo},
-	Jcc_Jb:       {Name: "Jcc_Jb", Mnemonic: "Jcc", Operands: "Jb", Imm: ImmJb, Flags: FlagJmp},
-	ADD_EbIb:     {Name: "ADD_EbIb", Mnemonic: "ADD", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagLock | FlagByte | FlagModRM},
-	OR_EbIb:      {Name: "OR_EbIb", Mnemonic: "OR", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagLock | FlagByte | FlagModRM},
-	ADC_EbIb:     {Name: "ADC_EbIb", Mnemonic: "ADC", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagLock | FlagByte | FlagModRM},
-	SBB_EbIb:     {Name: "SBB_EbIb", Mnemonic: "SBB", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagLock | FlagByte | FlagModRM},
-	AND_EbIb:     {Name: "AND_EbIb", Mnemonic: "AND", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagLock | FlagByte | FlagModRM},
-	SUB_EbIb:     {Name: "SUB_EbIb", Mnemonic: "SUB", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagLock | FlagByte | FlagModRM},
-	XOR_EbIb:     {Name: "XOR_EbIb", Mnemonic: "XOR", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagLock | FlagByte | FlagModRM},
-	CMP_EbIb:     {Name: "CMP_EbIb", Mnemonic: "CMP", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
-	ADD_EvIz:     {Name: "ADD_EvIz", Mnemonic: "ADD", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagLock | FlagModRM},
-	OR_EvIz:      {Name: "OR_EvIz", Mnemonic: "OR", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagLock | FlagModRM},
-	ADC_EvIz:     {Name: "ADC_EvIz", Mnemonic: "ADC", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagLock | FlagModRM},
-	SBB_EvIz:     {Name: "SBB_EvIz", Mnemonic: "SBB", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagLock | FlagModRM},
-	AND_EvIz:     {Name: "AND_EvIz", Mnemonic: "AND", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagLock | FlagModRM},
-	SUB_EvIz:     {Name: "SUB_EvIz", Mnemonic: "SUB", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagLock | FlagModRM},
-	XOR_EvIz:     {Name: "XOR_EvIz", Mnemonic: "XOR", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagLock | FlagModRM},
-	CMP_EvIz:     {Name: "CMP_EvIz", Mnemonic: "CMP", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagModRM},
-	ADD_EvIbs:    {Name: "ADD_EvIbs", Mnemonic: "ADD", Operands: "Ev,Ibs", Imm: ImmBS, Flags: FlagLock | FlagModRM},
-	OR_EvIbs:     {Name: "OR_EvIbs", Mnemonic: "OR", Operands: "Ev,Ibs", Imm: ImmBS, Flags: FlagLock | FlagModRM},
-	ADC_EvIbs:    {Name: "ADC_EvIbs", Mnemonic: "ADC", Operands: "Ev,Ibs", Imm: ImmBS, Flags: FlagLock | FlagModRM},
-	SBB_EvIbs:    {Name: "SBB_EvIbs", Mnemonic: "SBB", Operands: "Ev,Ibs", Imm: ImmBS, Flags: FlagLock | FlagModRM},
-	AND_EvIbs:    {Name: "AND_EvIbs", Mnemonic: "AND", Operands: "Ev,Ibs", Imm: ImmBS, Flags: FlagLock | FlagModRM},
-	SUB_EvIbs:    {Name: "SUB_EvIbs", Mnemonic: "SUB", Operands: "Ev,Ibs", Imm: ImmBS, Flags: FlagLock | FlagModRM},
-	XOR_EvIbs:    {Name: "XOR_EvIbs", Mnemonic: "XOR", Operands: "Ev,Ibs", Imm: ImmBS, Flags: FlagLock | FlagModRM},
-	CMP_EvIbs:    {Name: "CMP_EvIbs", Mnemonic: "CMP", Operands: "Ev,Ibs", Imm: ImmBS, Flags: FlagModRM},
-	TEST_EbGb:    {Name: "TEST_EbGb", Mnemonic: "TEST", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	TEST_EvGv:    {Name: "TEST_EvGv", Mnemonic: "TEST", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagModRM},
-	XCHG_EbGb:    {Name: "XCHG_EbGb", Mnemonic: "XCHG", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
-	XCHG_EvGv:    {Name: "XCHG_EvGv", Mnemonic: "XCHG", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
-	MOV_EbGb:     {Name: "MOV_EbGb", Mnemonic: "MOV", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	MOV_EvGv:     {Name: "MOV_EvGv", Mnemonic: "MOV", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagModRM},
-	MOV_GbEb:     {Name: "MOV_GbEb", Mnemonic: "MOV", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	MOV_GvEv:     {Name: "MOV_GvEv", Mnemonic: "MOV", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
-	MOV_EvSw:     {Name: "MOV_EvSw", Mnemonic: "MOV", Operands: "Ev,Sw", Imm: ImmNone, Flags: FlagModRM},
-	LEA_GvM:      {Name: "LEA_GvM", Mnemonic: "LEA", Operands: "Gv,M", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
-	MOV_SwEw:     {Name: "MOV_SwEw", Mnemonic: "MOV", Operands: "Sw,Ew", Imm: ImmNone, Flags: FlagEnd | FlagModRM},
-	POP_Ev:       {Name: "POP_Ev", Mnemonic: "POP", Operands: "Ev", Imm: ImmNone, Flags: FlagModRM},
-	NOP:          {Name: "NOP", Mnemonic: "NOP", Operands: "", Imm: ImmNone, Flags: 0},
-	XCHG_ZveAX:   {Name: "XCHG_ZveAX", Mnemonic: "XCHG", Operands: "Zv,eAX", Imm: ImmNone, Flags: 0},
-	CBW:          {Name: "CBW", Mnemonic: "CBW", Operands: "", Imm: ImmNone, Flags: 0},
-	CWD:          {Name: "CWD", Mnemonic: "CWD", Operands: "", Imm: ImmNone, Flags: 0},
-	CALLF_Ap:     {Name: "CALLF_Ap", Mnemonic: "CALLF", Operands: "Ap", Imm: ImmAp, Flags: FlagJmp},
-	WAIT:         {Name: "WAIT", Mnemonic: "WAIT", Operands: "", Imm: ImmNone, Flags: 0},
-	PUSHF:        {Name: "PUSHF", Mnemonic: "PUSHF", Operands: "", Imm: ImmNone, Flags: 0},
-	POPF:         {Name: "POPF", Mnemonic: "POPF", Operands: "", Imm: ImmNone, Flags: FlagEnd},
-	SAHF:         {Name: "SAHF", Mnemonic: "SAHF", Operands: "", Imm: ImmNone, Flags: 0},
-	LAHF:         {Name: "LAHF", Mnemonic: "LAHF", Operands: "", Imm: ImmNone, Flags: 0},
-	MOV_ALOb:     {Name: "MOV_ALOb", Mnemonic: "MOV", Operands: "AL,Ob", Imm: ImmMoffs, Flags: FlagByte},
-	MOV_eAXOv:    {Name: "MOV_eAXOv", Mnemonic: "MOV", Operands: "eAX,Ov", Imm: ImmMoffs, Flags: 0},
-	MOV_ObAL:     {Name: "MOV_ObAL", Mnemonic: "MOV", Operands: "Ob,AL", Imm: ImmMoffs, Flags: FlagByte},
-	MOV_OveAX:    {Name: "MOV_OveAX", Mnemonic: "MOV", Operands: "Ov,eAX", Imm: ImmMoffs, Flags: 0},
-	MOVSB:        {Name: "MOVSB", Mnemonic: "MOVSB", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagByte},
-	MOVSW:        {Name: "MOVSW", Mnemonic: "MOVSW", Operands: "", Imm: ImmNone, Flags: FlagStr},
-	CMPSB:        {Name: "CMPSB", Mnemonic: "CMPSB", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagByte},
-	CMPSW:        {Name: "CMPSW", Mnemonic: "CMPSW", Operands: "", Imm: ImmNone, Flags: FlagStr},
-	TEST_ALIb:    {Name: "TEST_ALIb", Mnemonic: "TEST", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
-	TEST_eAXIz:   {Name: "TEST_eAXIz", Mnemonic: "TEST", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
-	STOSB:        {Name: "STOSB", Mnemonic: "STOSB", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagByte},
-	STOSW:        {Name: "STOSW", Mnemonic: "STOSW", Operands: "", Imm: ImmNone, Flags: FlagStr},
-	LODSB:        {Name: "LODSB", Mnemonic: "LODSB", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagByte},
-	LODSW:        {Name: "LODSW", Mnemonic: "LODSW", Operands: "", Imm: ImmNone, Flags: FlagStr},
-	SCASB:        {Name: "SCASB", Mnemonic: "SCASB", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagByte},
-	SCASW:        {Name: "SCASW", Mnemonic: "SCASW", Operands: "", Imm: ImmNone, Flags: FlagStr},
-	MOV_ZbIb:     {Name: "MOV_ZbIb", Mnemonic: "MOV", Operands: "Zb,Ib", Imm: ImmB, Flags: FlagByte},
-	MOV_ZvIz:     {Name: "MOV_ZvIz", Mnemonic: "MOV", Operands: "Zv,Iz", Imm: ImmZ, Flags: 0},
-	ROL_EbIb:     {Name: "ROL_EbIb", Mnemonic: "ROL", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
-	ROR_EbIb:     {Name: "ROR_EbIb", Mnemonic: "ROR", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
-	RCL_EbIb:     {Name: "RCL_EbIb", Mnemonic: "RCL", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
-	RCR_EbIb:     {Name: "RCR_EbIb", Mnemonic: "RCR", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
-	SHL_EbIb:     {Name: "SHL_EbIb", Mnemonic: "SHL", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
-	SHR_EbIb:     {Name: "SHR_EbIb", Mnemonic: "SHR", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
-	SAL_EbIb:     {Name: "SAL_EbIb", Mnemonic: "SAL", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagAlias | FlagByte | FlagModRM},
-	SAR_EbIb:     {Name: "SAR_EbIb", Mnemonic: "SAR", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
-	ROL_EvIb:     {Name: "ROL_EvIb", Mnemonic: "ROL", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagModRM},
-	ROR_EvIb:     {Name: "ROR_EvIb", Mnemonic: "ROR", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagModRM},
-	RCL_EvIb:     {Name: "RCL_EvIb", Mnemonic: "RCL", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagModRM},
-	RCR_EvIb:     {Name: "RCR_EvIb", Mnemonic: "RCR", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagModRM},
-	SHL_EvIb:     {Name: "SHL_EvIb", Mnemonic: "SHL", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagModRM},
-	SHR_EvIb:     {Name: "SHR_EvIb", Mnemonic: "SHR", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagModRM},
-	SAL_EvIb:     {Name: "SAL_EvIb", Mnemonic: "SAL", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagAlias | FlagModRM},
-	SAR_EvIb:     {Name: "SAR_EvIb", Mnemonic: "SAR", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagModRM},
-	RET_Iw:       {Name: "RET_Iw", Mnemonic: "RET", Operands: "Iw", Imm: ImmW, Flags: FlagJmp},
-	RET:          {Name: "RET", Mnemonic: "RET", Operands: "", Imm: ImmNone, Flags: FlagJmp},
-	LES_GvMp:     {Name: "LES_GvMp", Mnemonic: "LES", Operands: "Gv,Mp", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
-	LDS_GvMp:     {Name: "LDS_GvMp", Mnemonic: "LDS", Operands: "Gv,Mp", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
-	MOV_EbIb:     {Name: "MOV_EbIb", Mnemonic: "MOV", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
-	MOV_EvIz:     {Name: "MOV_EvIz", Mnemonic: "MOV", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagModRM},
-	ENTER_IwIb:   {Name: "ENTER_IwIb", Mnemonic: "ENTER", Operands: "Iw,Ib", Imm: ImmEnter, Flags: 0},
-	LEAVE:        {Name: "LEAVE", Mnemonic: "LEAVE", Operands: "", Imm: ImmNone, Flags: 0},
-	RETF_Iw:      {Name: "RETF_Iw", Mnemonic: "RETF", Operands: "Iw", Imm: ImmW, Flags: FlagJmp},
-	RETF:         {Name: "RETF", Mnemonic: "RETF", Operands: "", Imm: ImmNone, Flags: FlagJmp},
-	INT3:         {Name: "INT3", Mnemonic: "INT3", Operands: "", Imm: ImmNone, Flags: FlagJmp},
-	INT_Ib:       {Name: "INT_Ib", Mnemonic: "INT", Operands: "Ib", Imm: ImmB, Flags: FlagJmp},
-	INTO:         {Name: "INTO", Mnemonic: "INTO", Operands: "", Imm: ImmNone, Flags: FlagJmp},
-	IRET:         {Name: "IRET", Mnemonic: "IRET", Operands: "", Imm: ImmNone, Flags: FlagJmp},
-	ROL_Eb1:      {Name: "ROL_Eb1", Mnemonic: "ROL", Operands: "Eb,1", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	ROR_Eb1:      {Name: "ROR_Eb1", Mnemonic: "ROR", Operands: "Eb,1", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	RCL_Eb1:      {Name: "RCL_Eb1", Mnemonic: "RCL", Operands: "Eb,1", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	RCR_Eb1:      {Name: "RCR_Eb1", Mnemonic: "RCR", Operands: "Eb,1", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	SHL_Eb1:      {Name: "SHL_Eb1", Mnemonic: "SHL", Operands: "Eb,1", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	SHR_Eb1:      {Name: "SHR_Eb1", Mnemonic: "SHR", Operands: "Eb,1", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	SETMO_Eb1:    {Name: "SETMO_Eb1", Mnemonic: "SETMO", Operands: "Eb,1", Imm: ImmNone, Flags: FlagUndoc | FlagByte | FlagModRM},
-	SAL_Eb1:      {Name: "SAL_Eb1", Mnemonic: "SAL", Operands: "Eb,1", Imm: ImmNone, Flags: FlagAlias | FlagByte | FlagModRM},
-	SAR_Eb1:      {Name: "SAR_Eb1", Mnemonic: "SAR", Operands: "Eb,1", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	ROL_Ev1:      {Name: "ROL_Ev1", Mnemonic: "ROL", Operands: "Ev,1", Imm: ImmNone, Flags: FlagModRM},
-	ROR_Ev1:      {Name: "ROR_Ev1", Mnemonic: "ROR", Operands: "Ev,1", Imm: ImmNone, Flags: FlagModRM},
-	RCL_Ev1:      {Name: "RCL_Ev1", Mnemonic: "RCL", Operands: "Ev,1", Imm: ImmNone, Flags: FlagModRM},
-	RCR_Ev1:      {Name: "RCR_Ev1", Mnemonic: "RCR", Operands: "Ev,1", Imm: ImmNone, Flags: FlagModRM},
-	SHL_Ev1:      {Name: "SHL_Ev1", Mnemonic: "SHL", Operands: "Ev,1", Imm: ImmNone, Flags: FlagModRM},
-	SHR_Ev1:      {Name: "SHR_Ev1", Mnemonic: "SHR", Operands: "Ev,1", Imm: ImmNone, Flags: FlagModRM},
-	SETMO_Ev1:    {Name: "SETMO_Ev1", Mnemonic: "SETMO", Operands: "Ev,1", Imm: ImmNone, Flags: FlagUndoc | FlagModRM},
-	SAL_Ev1:      {Name: "SAL_Ev1", Mnemonic: "SAL", Operands: "Ev,1", Imm: ImmNone, Flags: FlagAlias | FlagModRM},
-	SAR_Ev1:      {Name: "SAR_Ev1", Mnemonic: "SAR", Operands: "Ev,1", Imm: ImmNone, Flags: FlagModRM},
-	ROL_EbCL:     {Name: "ROL_EbCL", Mnemonic: "ROL", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	ROR_EbCL:     {Name: "ROR_EbCL", Mnemonic: "ROR", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	RCL_EbCL:     {Name: "RCL_EbCL", Mnemonic: "RCL", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	RCR_EbCL:     {Name: "RCR_EbCL", Mnemonic: "RCR", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	SHL_EbCL:     {Name: "SHL_EbCL", Mnemonic: "SHL", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	SHR_EbCL:     {Name: "SHR_EbCL", Mnemonic: "SHR", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	SETMOC_EbCL:  {Name: "SETMOC_EbCL", Mnemonic: "SETMOC", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagUndoc | FlagByte | FlagModRM},
-	SAL_EbCL:     {Name: "SAL_EbCL", Mnemonic: "SAL", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagAlias | FlagByte | FlagModRM},
-	SAR_EbCL:     {Name: "SAR_EbCL", Mnemonic: "SAR", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	ROL_EvCL:     {Name: "ROL_EvCL", Mnemonic: "ROL", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagModRM},
-	ROR_EvCL:     {Name: "ROR_EvCL", Mnemonic: "ROR", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagModRM},
-	RCL_EvCL:     {Name: "RCL_EvCL", Mnemonic: "RCL", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagModRM},
-	RCR_EvCL:     {Name: "RCR_EvCL", Mnemonic: "RCR", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagModRM},
-	SHL_EvCL:     {Name: "SHL_EvCL", Mnemonic: "SHL", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagModRM},
-	SHR_EvCL:     {Name: "SHR_EvCL", Mnemonic: "SHR", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagModRM},
-	SETMOC_EvCL:  {Name: "SETMOC_EvCL", Mnemonic: "SETMOC", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagUndoc | FlagModRM},
-	SAL_EvCL:     {Name: "SAL_EvCL", Mnemonic: "SAL", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagAlias | FlagModRM},
-	SAR_EvCL:     {Name: "SAR_EvCL", Mnemonic: "SAR", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagModRM},
-	AAM_Ib:       {Name: "AAM_Ib", Mnemonic: "AAM", Operands: "Ib", Imm: ImmB, Flags: 0},
-	AAD_Ib:       {Name: "AAD_Ib", Mnemonic: "AAD", Operands: "Ib", Imm: ImmB, Flags: 0},
-	SALC:         {Name: "SALC", Mnemonic: "SALC", Operands: "", Imm: ImmNone, Flags: FlagUndoc | FlagByte},
-	XLAT:         {Name: "XLAT", Mnemonic: "XLAT", Operands: "", Imm: ImmNone, Flags: FlagByte},
-	ESC_Ex:       {Name: "ESC_Ex", Mnemonic: "ESC", Operands: "Ex", Imm: ImmNone, Flags: FlagModRM},
-	LOOPNE_Jb:    {Name: "LOOPNE_Jb", Mnemonic: "LOOPNE", Operands: "Jb", Imm: ImmJb, Flags: FlagJmp},
-	LOOPE_Jb:     {Name: "LOOPE_Jb", Mnemonic: "LOOPE", Operands: "Jb", Imm: ImmJb, Flags: FlagJmp},
-	LOOP_Jb:      {Name: "LOOP_Jb", Mnemonic: "LOOP", Operands: "Jb", Imm: ImmJb, Flags: FlagJmp},
-	JCXZ_Jb:      {Name: "JCXZ_Jb", Mnemonic: "JCXZ", Operands: "Jb", Imm: ImmJb, Flags: FlagJmp},
-	IN_ALIb:      {Name: "IN_ALIb", Mnemonic: "IN", Operands: "AL,Ib", Imm: ImmB, Flags: FlagIo | FlagByte},
-	IN_eAXIb:     {Name: "IN_eAXIb", Mnemonic: "IN", Operands: "eAX,Ib", Imm: ImmB, Flags: FlagIo},
-	OUT_IbAL:     {Name: "OUT_IbAL", Mnemonic: "OUT", Operands: "Ib,AL", Imm: ImmB, Flags: FlagIo | FlagByte},
-	OUT_IbeAX:    {Name: "OUT_IbeAX", Mnemonic: "OUT", Operands: "Ib,eAX", Imm: ImmB, Flags: FlagIo},
-	CALL_Jz:      {Name: "CALL_Jz", Mnemonic: "CALL", Operands: "Jz", Imm: ImmJz, Flags: FlagJmp},
-	JMP_Jz:       {Name: "JMP_Jz", Mnemonic: "JMP", Operands: "Jz", Imm: ImmJz, Flags: FlagJmp},
-	JMPF_Ap:      {Name: "JMPF_Ap", Mnemonic: "JMPF", Operands: "Ap", Imm: ImmAp, Flags: FlagJmp},
-	JMP_Jb:       {Name: "JMP_Jb", Mnemonic: "JMP", Operands: "Jb", Imm: ImmJb, Flags: FlagJmp},
-	IN_ALDX:      {Name: "IN_ALDX", Mnemonic: "IN", Operands: "AL,DX", Imm: ImmNone, Flags: FlagIo | FlagByte},
-	IN_eAXDX:     {Name: "IN_eAXDX", Mnemonic: "IN", Operands: "eAX,DX", Imm: ImmNone, Flags: FlagIo},
-	OUT_DXAL:     {Name: "OUT_DXAL", Mnemonic: "OUT", Operands: "DX,AL", Imm: ImmNone, Flags: FlagIo | FlagByte},
-	OUT_DXeAX:    {Name: "OUT_DXeAX", Mnemonic: "OUT", Operands: "DX,eAX", Imm: ImmNone, Flags: FlagIo},
-	INT1:         {Name: "INT1", Mnemonic: "INT1", Operands: "", Imm: ImmNone, Flags: FlagJmp | FlagUndoc},
-	PfxLOCK:      {Name: "PfxLOCK", Mnemonic: "LOCK", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
-	PfxREPNE:     {Name: "PfxREPNE", Mnemonic: "REPNE", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
-	PfxREP:       {Name: "PfxREP", Mnemonic: "REP", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
-	PfxES:        {Name: "PfxES", Mnemonic: "ES", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
-	PfxCS:        {Name: "PfxCS", Mnemonic: "CS", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
-	PfxSS:        {Name: "PfxSS", Mnemonic: "SS", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
-	PfxDS:        {Name: "PfxDS", Mnemonic: "DS", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
-	PfxFS:        {Name: "PfxFS", Mnemonic: "FS", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
-	PfxGS:        {Name: "PfxGS", Mnemonic: "GS", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
-	PfxOPSIZE:    {Name: "PfxOPSIZE", Mnemonic: "OPSIZE", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
-	PfxADDRSIZE:  {Name: "PfxADDRSIZE", Mnemonic: "ADDRSIZE", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
-	HLT:          {Name: "HLT", Mnemonic: "HLT", Operands: "", Imm: ImmNone, Flags: FlagPriv | FlagEnd},
-	CMC:          {Name: "CMC", Mnemonic: "CMC", Operands: "", Imm: ImmNone, Flags: 0},
-	TEST_EbIb:    {Name: "TEST_EbIb", Mnemonic: "TEST", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
-	NOT_Eb:       {Name: "NOT_Eb", Mnemonic: "NOT", Operands: "Eb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
-	NEG_Eb:       {Name: "NEG_Eb", Mnemonic: "NEG", Operands: "Eb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
-	MUL_Eb:       {Name: "MUL_Eb", Mnemonic: "MUL", Operands: "Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	IMUL_Eb:      {Name: "IMUL_Eb", Mnemonic: "IMUL", Operands: "Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	DIV_Eb:       {Name: "DIV_Eb", Mnemonic: "DIV", Operands: "Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	IDIV_Eb:      {Name: "IDIV_Eb", Mnemonic: "IDIV", Operands: "Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	TEST_EvIz:    {Name: "TEST_EvIz", Mnemonic: "TEST", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagModRM},
-	NOT_Ev:       {Name: "NOT_Ev", Mnemonic: "NOT", Operands: "Ev", Imm: ImmNone, Flags: FlagLock | FlagModRM},
-	NEG_Ev:       {Name: "NEG_Ev", Mnemonic: "NEG", Operands: "Ev", Imm: ImmNone, Flags: FlagLock | FlagModRM},
-	MUL_Ev:       {Name: "MUL_Ev", Mnemonic: "MUL", Operands: "Ev", Imm: ImmNone, Flags: FlagModRM},
-	IMUL_Ev:      {Name: "IMUL_Ev", Mnemonic: "IMUL", Operands: "Ev", Imm: ImmNone, Flags: FlagModRM},
-	DIV_Ev:       {Name: "DIV_Ev", Mnemonic: "DIV", Operands: "Ev", Imm: ImmNone, Flags: FlagModRM},
-	IDIV_Ev:      {Name: "IDIV_Ev", Mnemonic: "IDIV", Operands: "Ev", Imm: ImmNone, Flags: FlagModRM},
-	CLC:          {Name: "CLC", Mnemonic: "CLC", Operands: "", Imm: ImmNone, Flags: 0},
-	STC:          {Name: "STC", Mnemonic: "STC", Operands: "", Imm: ImmNone, Flags: 0},
-	CLI:          {Name: "CLI", Mnemonic: "CLI", Operands: "", Imm: ImmNone, Flags: 0},
-	STI:          {Name: "STI", Mnemonic: "STI", Operands: "", Imm: ImmNone, Flags: FlagEnd},
-	CLD:          {Name: "CLD", Mnemonic: "CLD", Operands: "", Imm: ImmNone, Flags: 0},
-	STD:          {Name: "STD", Mnemonic: "STD", Operands: "", Imm: ImmNone, Flags: 0},
-	INC_Eb:       {Name: "INC_Eb", Mnemonic: "INC", Operands: "Eb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
-	DEC_Eb:       {Name: "DEC_Eb", Mnemonic: "DEC", Operands: "Eb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
-	CALL_Eb:      {Name: "CALL_Eb", Mnemonic: "CALL", Operands: "Eb", Imm: ImmNone, Flags: FlagJmp | FlagUndoc | FlagByte | FlagModRM},
-	CALLF_Eb:     {Name: "CALLF_Eb", Mnemonic: "CALLF", Operands: "Eb", Imm: ImmNone, Flags: FlagJmp | FlagUndoc | FlagByte | FlagModRM},
-	JMP_Eb:       {Name: "JMP_Eb", Mnemonic: "JMP", Operands: "Eb", Imm: ImmNone, Flags: FlagJmp | FlagUndoc | FlagByte | FlagModRM},
-	JMPF_Eb:      {Name: "JMPF_Eb", Mnemonic: "JMPF", Operands: "Eb", Imm: ImmNone, Flags: FlagJmp | FlagUndoc | FlagByte | FlagModRM},
-	PUSH_Eb:      {Name: "PUSH_Eb", Mnemonic: "PUSH", Operands: "Eb", Imm: ImmNone, Flags: FlagUndoc | FlagByte | FlagModRM},
-	INC_Ev:       {Name: "INC_Ev", Mnemonic: "INC", Operands: "Ev", Imm: ImmNone, Flags: FlagLock | FlagModRM},
-	DEC_Ev:       {Name: "DEC_Ev", Mnemonic: "DEC", Operands: "Ev", Imm: ImmNone, Flags: FlagLock | FlagModRM},
-	CALL_Ev:      {Name: "CALL_Ev", Mnemonic: "CALL", Operands: "Ev", Imm: ImmNone, Flags: FlagJmp | FlagModRM},
-	CALLF_Mp:     {Name: "CALLF_Mp", Mnemonic: "CALLF", Operands: "Mp", Imm: ImmNone, Flags: FlagJmp | FlagModRM | FlagMemOnly},
-	JMP_Ev:       {Name: "JMP_Ev", Mnemonic: "JMP", Operands: "Ev", Imm: ImmNone, Flags: FlagJmp | FlagModRM},
-	JMPF_Mp:      {Name: "JMPF_Mp", Mnemonic: "JMPF", Operands: "Mp", Imm: ImmNone, Flags: FlagJmp | FlagModRM | FlagMemOnly},
-	PUSH_Ev:      {Name: "PUSH_Ev", Mnemonic: "PUSH", Operands: "Ev", Imm: ImmNone, Flags: FlagModRM},
-	SLDT_Ew:      {Name: "SLDT_Ew", Mnemonic: "SLDT", Operands: "Ew", Imm: ImmNone, Flags: FlagModRM},
-	STR_Ew:       {Name: "STR_Ew", Mnemonic: "STR", Operands: "Ew", Imm: ImmNone, Flags: FlagModRM},
-	LLDT_Ew:      {Name: "LLDT_Ew", Mnemonic: "LLDT", Operands: "Ew", Imm: ImmNone, Flags: FlagPriv | FlagModRM},
-	LTR_Ew:       {Name: "LTR_Ew", Mnemonic: "LTR", Operands: "Ew", Imm: ImmNone, Flags: FlagPriv | FlagModRM},
-	VERR_Ew:      {Name: "VERR_Ew", Mnemonic: "VERR", Operands: "Ew", Imm: ImmNone, Flags: FlagModRM},
-	VERW_Ew:      {Name: "VERW_Ew", Mnemonic: "VERW", Operands: "Ew", Imm: ImmNone, Flags: FlagModRM},
-	SGDT_Ms:      {Name: "SGDT_Ms", Mnemonic: "SGDT", Operands: "Ms", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
-	SIDT_Ms:      {Name: "SIDT_Ms", Mnemonic: "SIDT", Operands: "Ms", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
-	LGDT_Ms:      {Name: "LGDT_Ms", Mnemonic: "LGDT", Operands: "Ms", Imm: ImmNone, Flags: FlagPriv | FlagModRM | FlagMemOnly},
-	LIDT_Ms:      {Name: "LIDT_Ms", Mnemonic: "LIDT", Operands: "Ms", Imm: ImmNone, Flags: FlagPriv | FlagModRM | FlagMemOnly},
-	SMSW_Ew:      {Name: "SMSW_Ew", Mnemonic: "SMSW", Operands: "Ew", Imm: ImmNone, Flags: FlagModRM},
-	LMSW_Ew:      {Name: "LMSW_Ew", Mnemonic: "LMSW", Operands: "Ew", Imm: ImmNone, Flags: FlagPriv | FlagEnd | FlagModRM},
-	INVLPG_M:     {Name: "INVLPG_M", Mnemonic: "INVLPG", Operands: "M", Imm: ImmNone, Flags: FlagPriv | FlagModRM | FlagMemOnly},
-	LAR_GvEw:     {Name: "LAR_GvEw", Mnemonic: "LAR", Operands: "Gv,Ew", Imm: ImmNone, Flags: FlagModRM},
-	LSL_GvEw:     {Name: "LSL_GvEw", Mnemonic: "LSL", Operands: "Gv,Ew", Imm: ImmNone, Flags: FlagModRM},
-	LOADALL:      {Name: "LOADALL", Mnemonic: "LOADALL", Operands: "", Imm: ImmNone, Flags: FlagPriv | FlagEnd | FlagUndoc},
-	CLTS:         {Name: "CLTS", Mnemonic: "CLTS", Operands: "", Imm: ImmNone, Flags: FlagPriv},
-	INVD:         {Name: "INVD", Mnemonic: "INVD", Operands: "", Imm: ImmNone, Flags: FlagPriv},
-	WBINVD:       {Name: "WBINVD", Mnemonic: "WBINVD", Operands: "", Imm: ImmNone, Flags: FlagPriv},
-	UD2:          {Name: "UD2", Mnemonic: "UD2", Operands: "", Imm: ImmNone, Flags: 0},
-	NOP_Ev:       {Name: "NOP_Ev", Mnemonic: "NOP", Operands: "Ev", Imm: ImmNone, Flags: FlagModRM},
-	MOV_RdCd:     {Name: "MOV_RdCd", Mnemonic: "MOV", Operands: "Rd,Cd", Imm: ImmNone, Flags: FlagPriv | FlagModRM | FlagRegOnly},
-	MOV_RdDd:     {Name: "MOV_RdDd", Mnemonic: "MOV", Operands: "Rd,Dd", Imm: ImmNone, Flags: FlagPriv | FlagModRM | FlagRegOnly},
-	MOV_CdRd:     {Name: "MOV_CdRd", Mnemonic: "MOV", Operands: "Cd,Rd", Imm: ImmNone, Flags: FlagPriv | FlagEnd | FlagModRM | FlagRegOnly},
-	MOV_DdRd:     {Name: "MOV_DdRd", Mnemonic: "MOV", Operands: "Dd,Rd", Imm: ImmNone, Flags: FlagPriv | FlagEnd | FlagModRM | FlagRegOnly},
-	MOV_RdTd:     {Name: "MOV_RdTd", Mnemonic: "MOV", Operands: "Rd,Td", Imm: ImmNone, Flags: FlagPriv | FlagModRM | FlagRegOnly},
-	MOV_TdRd:     {Name: "MOV_TdRd", Mnemonic: "MOV", Operands: "Td,Rd", Imm: ImmNone, Flags: FlagPriv | FlagModRM | FlagRegOnly},
-	WRMSR:        {Name: "WRMSR", Mnemonic: "WRMSR", Operands: "", Imm: ImmNone, Flags: FlagPriv},
-	RDTSC:        {Name: "RDTSC", Mnemonic: "RDTSC", Operands: "", Imm: ImmNone, Flags: 0},
-	RDMSR:        {Name: "RDMSR", Mnemonic: "RDMSR", Operands: "", Imm: ImmNone, Flags: FlagPriv},
-	RDPMC:        {Name: "RDPMC", Mnemonic: "RDPMC", Operands: "", Imm: ImmNone, Flags: 0},
-	SYSENTER:     {Name: "SYSENTER", Mnemonic: "SYSENTER", Operands: "", Imm: ImmNone, Flags: FlagJmp},
-	SYSEXIT:      {Name: "SYSEXIT", Mnemonic: "SYSEXIT", Operands: "", Imm: ImmNone, Flags: FlagJmp | FlagPriv},
-	CMOVcc_GvEv:  {Name: "CMOVcc_GvEv", Mnemonic: "CMOVcc", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
-	Jcc_Jz:       {Name: "Jcc_Jz", Mnemonic: "Jcc", Operands: "Jz", Imm: ImmJz, Flags: FlagJmp},
-	SETcc_Eb:     {Name: "SETcc_Eb", Mnemonic: "SETcc", Operands: "Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	PUSH_FS:      {Name: "PUSH_FS", Mnemonic: "PUSH", Operands: "FS", Imm: ImmNone, Flags: 0},
-	POP_FS:       {Name: "POP_FS", Mnemonic: "POP", Operands: "FS", Imm: ImmNone, Flags: 0},
-	CPUID:        {Name: "CPUID", Mnemonic: "CPUID", Operands: "", Imm: ImmNone, Flags: 0},
-	BT_EvGv:      {Name: "BT_EvGv", Mnemonic: "BT", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagModRM},
-	SHLD_EvGvIb:  {Name: "SHLD_EvGvIb", Mnemonic: "SHLD", Operands: "Ev,Gv,Ib", Imm: ImmB, Flags: FlagModRM},
-	SHLD_EvGvCL:  {Name: "SHLD_EvGvCL", Mnemonic: "SHLD", Operands: "Ev,Gv,CL", Imm: ImmNone, Flags: FlagModRM},
-	PUSH_GS:      {Name: "PUSH_GS", Mnemonic: "PUSH", Operands: "GS", Imm: ImmNone, Flags: 0},
-	POP_GS:       {Name: "POP_GS", Mnemonic: "POP", Operands: "GS", Imm: ImmNone, Flags: 0},
-	BTS_EvGv:     {Name: "BTS_EvGv", Mnemonic: "BTS", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
-	SHRD_EvGvIb:  {Name: "SHRD_EvGvIb", Mnemonic: "SHRD", Operands: "Ev,Gv,Ib", Imm: ImmB, Flags: FlagModRM},
-	SHRD_EvGvCL:  {Name: "SHRD_EvGvCL", Mnemonic: "SHRD", Operands: "Ev,Gv,CL", Imm: ImmNone, Flags: FlagModRM},
-	IMUL_GvEv:    {Name: "IMUL_GvEv", Mnemonic: "IMUL", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
-	CMPXCHG_EbGb: {Name: "CMPXCHG_EbGb", Mnemonic: "CMPXCHG", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
-	CMPXCHG_EvGv: {Name: "CMPXCHG_EvGv", Mnemonic: "CMPXCHG", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
-	LSS_GvMp:     {Name: "LSS_GvMp", Mnemonic: "LSS", Operands: "Gv,Mp", Imm: ImmNone, Flags: FlagEnd | FlagModRM | FlagMemOnly},
-	BTR_EvGv:     {Name: "BTR_EvGv", Mnemonic: "BTR", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
-	LFS_GvMp:     {Name: "LFS_GvMp", Mnemonic: "LFS", Operands: "Gv,Mp", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
-	LGS_GvMp:     {Name: "LGS_GvMp", Mnemonic: "LGS", Operands: "Gv,Mp", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
-	MOVZX_GvEb:   {Name: "MOVZX_GvEb", Mnemonic: "MOVZX", Operands: "Gv,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	MOVZX_GvEw:   {Name: "MOVZX_GvEw", Mnemonic: "MOVZX", Operands: "Gv,Ew", Imm: ImmNone, Flags: FlagModRM},
-	BT_EvIb:      {Name: "BT_EvIb", Mnemonic: "BT", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagModRM},
-	BTS_EvIb:     {Name: "BTS_EvIb", Mnemonic: "BTS", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagLock | FlagModRM},
-	BTR_EvIb:     {Name: "BTR_EvIb", Mnemonic: "BTR", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagLock | FlagModRM},
-	BTC_EvIb:     {Name: "BTC_EvIb", Mnemonic: "BTC", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagLock | FlagModRM},
-	BTC_EvGv:     {Name: "BTC_EvGv", Mnemonic: "BTC", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
-	BSF_GvEv:     {Name: "BSF_GvEv", Mnemonic: "BSF", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
-	BSR_GvEv:     {Name: "BSR_GvEv", Mnemonic: "BSR", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
-	MOVSX_GvEb:   {Name: "MOVSX_GvEb", Mnemonic: "MOVSX", Operands: "Gv,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
-	MOVSX_GvEw:   {Name: "MOVSX_GvEw", Mnemonic: "MOVSX", Operands: "Gv,Ew", Imm: ImmNone, Flags: FlagModRM},
-	XADD_EbGb:    {Name: "XADD_EbGb", Mnemonic: "XADD", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
-	XADD_EvGv:    {Name: "XADD_EvGv", Mnemonic: "XADD", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
-	CMPXCHG8B_Mq: {Name: "CMPXCHG8B_Mq", Mnemonic: "CMPXCHG8B", Operands: "Mq", Imm: ImmNone, Flags: FlagLock | FlagModRM | FlagMemOnly},
-	BSWAP_Zd:     {Name: "BSWAP_Zd", Mnemonic: "BSWAP", Operands: "Zd", Imm: ImmNone, Flags: 0},
+	Invalid:        {Name: "Invalid", Mnemonic: "(bad)"},
+	ADD_EbGb:       {Name: "ADD_EbGb", Mnemonic: "ADD", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
+	ADD_EvGv:       {Name: "ADD_EvGv", Mnemonic: "ADD", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
+	ADD_GbEb:       {Name: "ADD_GbEb", Mnemonic: "ADD", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	ADD_GvEv:       {Name: "ADD_GvEv", Mnemonic: "ADD", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
+	ADD_ALIb:       {Name: "ADD_ALIb", Mnemonic: "ADD", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
+	ADD_eAXIz:      {Name: "ADD_eAXIz", Mnemonic: "ADD", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
+	PUSH_ES:        {Name: "PUSH_ES", Mnemonic: "PUSH", Operands: "ES", Imm: ImmNone, Flags: 0},
+	POP_ES:         {Name: "POP_ES", Mnemonic: "POP", Operands: "ES", Imm: ImmNone, Flags: 0},
+	OR_EbGb:        {Name: "OR_EbGb", Mnemonic: "OR", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
+	OR_EvGv:        {Name: "OR_EvGv", Mnemonic: "OR", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
+	OR_GbEb:        {Name: "OR_GbEb", Mnemonic: "OR", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	OR_GvEv:        {Name: "OR_GvEv", Mnemonic: "OR", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
+	OR_ALIb:        {Name: "OR_ALIb", Mnemonic: "OR", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
+	OR_eAXIz:       {Name: "OR_eAXIz", Mnemonic: "OR", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
+	PUSH_CS:        {Name: "PUSH_CS", Mnemonic: "PUSH", Operands: "CS", Imm: ImmNone, Flags: 0},
+	POP_CS:         {Name: "POP_CS", Mnemonic: "POP", Operands: "CS", Imm: ImmNone, Flags: FlagJmp | FlagUndoc},
+	ADC_EbGb:       {Name: "ADC_EbGb", Mnemonic: "ADC", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
+	ADC_EvGv:       {Name: "ADC_EvGv", Mnemonic: "ADC", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
+	ADC_GbEb:       {Name: "ADC_GbEb", Mnemonic: "ADC", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	ADC_GvEv:       {Name: "ADC_GvEv", Mnemonic: "ADC", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
+	ADC_ALIb:       {Name: "ADC_ALIb", Mnemonic: "ADC", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
+	ADC_eAXIz:      {Name: "ADC_eAXIz", Mnemonic: "ADC", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
+	PUSH_SS:        {Name: "PUSH_SS", Mnemonic: "PUSH", Operands: "SS", Imm: ImmNone, Flags: 0},
+	POP_SS:         {Name: "POP_SS", Mnemonic: "POP", Operands: "SS", Imm: ImmNone, Flags: FlagEnd},
+	SBB_EbGb:       {Name: "SBB_EbGb", Mnemonic: "SBB", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
+	SBB_EvGv:       {Name: "SBB_EvGv", Mnemonic: "SBB", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
+	SBB_GbEb:       {Name: "SBB_GbEb", Mnemonic: "SBB", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	SBB_GvEv:       {Name: "SBB_GvEv", Mnemonic: "SBB", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
+	SBB_ALIb:       {Name: "SBB_ALIb", Mnemonic: "SBB", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
+	SBB_eAXIz:      {Name: "SBB_eAXIz", Mnemonic: "SBB", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
+	PUSH_DS:        {Name: "PUSH_DS", Mnemonic: "PUSH", Operands: "DS", Imm: ImmNone, Flags: 0},
+	POP_DS:         {Name: "POP_DS", Mnemonic: "POP", Operands: "DS", Imm: ImmNone, Flags: 0},
+	AND_EbGb:       {Name: "AND_EbGb", Mnemonic: "AND", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
+	AND_EvGv:       {Name: "AND_EvGv", Mnemonic: "AND", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
+	AND_GbEb:       {Name: "AND_GbEb", Mnemonic: "AND", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	AND_GvEv:       {Name: "AND_GvEv", Mnemonic: "AND", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
+	AND_ALIb:       {Name: "AND_ALIb", Mnemonic: "AND", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
+	AND_eAXIz:      {Name: "AND_eAXIz", Mnemonic: "AND", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
+	DAA:            {Name: "DAA", Mnemonic: "DAA", Operands: "", Imm: ImmNone, Flags: 0},
+	SUB_EbGb:       {Name: "SUB_EbGb", Mnemonic: "SUB", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
+	SUB_EvGv:       {Name: "SUB_EvGv", Mnemonic: "SUB", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
+	SUB_GbEb:       {Name: "SUB_GbEb", Mnemonic: "SUB", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	SUB_GvEv:       {Name: "SUB_GvEv", Mnemonic: "SUB", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
+	SUB_ALIb:       {Name: "SUB_ALIb", Mnemonic: "SUB", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
+	SUB_eAXIz:      {Name: "SUB_eAXIz", Mnemonic: "SUB", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
+	DAS:            {Name: "DAS", Mnemonic: "DAS", Operands: "", Imm: ImmNone, Flags: 0},
+	XOR_EbGb:       {Name: "XOR_EbGb", Mnemonic: "XOR", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
+	XOR_EvGv:       {Name: "XOR_EvGv", Mnemonic: "XOR", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
+	XOR_GbEb:       {Name: "XOR_GbEb", Mnemonic: "XOR", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	XOR_GvEv:       {Name: "XOR_GvEv", Mnemonic: "XOR", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
+	XOR_ALIb:       {Name: "XOR_ALIb", Mnemonic: "XOR", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
+	XOR_eAXIz:      {Name: "XOR_eAXIz", Mnemonic: "XOR", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
+	AAA:            {Name: "AAA", Mnemonic: "AAA", Operands: "", Imm: ImmNone, Flags: 0},
+	CMP_EbGb:       {Name: "CMP_EbGb", Mnemonic: "CMP", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	CMP_EvGv:       {Name: "CMP_EvGv", Mnemonic: "CMP", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagModRM},
+	CMP_GbEb:       {Name: "CMP_GbEb", Mnemonic: "CMP", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	CMP_GvEv:       {Name: "CMP_GvEv", Mnemonic: "CMP", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
+	CMP_ALIb:       {Name: "CMP_ALIb", Mnemonic: "CMP", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
+	CMP_eAXIz:      {Name: "CMP_eAXIz", Mnemonic: "CMP", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
+	AAS:            {Name: "AAS", Mnemonic: "AAS", Operands: "", Imm: ImmNone, Flags: 0},
+	INC_Zv:         {Name: "INC_Zv", Mnemonic: "INC", Operands: "Zv", Imm: ImmNone, Flags: 0},
+	DEC_Zv:         {Name: "DEC_Zv", Mnemonic: "DEC", Operands: "Zv", Imm: ImmNone, Flags: 0},
+	PUSH_Zv:        {Name: "PUSH_Zv", Mnemonic: "PUSH", Operands: "Zv", Imm: ImmNone, Flags: 0},
+	POP_Zv:         {Name: "POP_Zv", Mnemonic: "POP", Operands: "Zv", Imm: ImmNone, Flags: 0},
+	PUSHA:          {Name: "PUSHA", Mnemonic: "PUSHA", Operands: "", Imm: ImmNone, Flags: 0},
+	POPA:           {Name: "POPA", Mnemonic: "POPA", Operands: "", Imm: ImmNone, Flags: 0},
+	BOUND_GvMa:     {Name: "BOUND_GvMa", Mnemonic: "BOUND", Operands: "Gv,Ma", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
+	ARPL_EwGw:      {Name: "ARPL_EwGw", Mnemonic: "ARPL", Operands: "Ew,Gw", Imm: ImmNone, Flags: FlagModRM},
+	JccAlias_Jb:    {Name: "JccAlias_Jb", Mnemonic: "JccAlias", Operands: "Jb", Imm: ImmJb, Flags: FlagJmp | FlagAlias},
+	PUSH_Iz:        {Name: "PUSH_Iz", Mnemonic: "PUSH", Operands: "Iz", Imm: ImmZ, Flags: 0},
+	IMUL_GvEvIz:    {Name: "IMUL_GvEvIz", Mnemonic: "IMUL", Operands: "Gv,Ev,Iz", Imm: ImmZ, Flags: FlagModRM},
+	PUSH_Ibs:       {Name: "PUSH_Ibs", Mnemonic: "PUSH", Operands: "Ibs", Imm: ImmBS, Flags: 0},
+	IMUL_GvEvIbs:   {Name: "IMUL_GvEvIbs", Mnemonic: "IMUL", Operands: "Gv,Ev,Ibs", Imm: ImmBS, Flags: FlagModRM},
+	INSB:           {Name: "INSB", Mnemonic: "INSB", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagIo | FlagByte},
+	INSW:           {Name: "INSW", Mnemonic: "INSW", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagIo},
+	OUTSB:          {Name: "OUTSB", Mnemonic: "OUTSB", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagIo | FlagByte},
+	OUTSW:          {Name: "OUTSW", Mnemonic: "OUTSW", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagIo},
+	Jcc_Jb:         {Name: "Jcc_Jb", Mnemonic: "Jcc", Operands: "Jb", Imm: ImmJb, Flags: FlagJmp},
+	ADD_EbIb:       {Name: "ADD_EbIb", Mnemonic: "ADD", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagLock | FlagByte | FlagModRM},
+	OR_EbIb:        {Name: "OR_EbIb", Mnemonic: "OR", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagLock | FlagByte | FlagModRM},
+	ADC_EbIb:       {Name: "ADC_EbIb", Mnemonic: "ADC", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagLock | FlagByte | FlagModRM},
+	SBB_EbIb:       {Name: "SBB_EbIb", Mnemonic: "SBB", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagLock | FlagByte | FlagModRM},
+	AND_EbIb:       {Name: "AND_EbIb", Mnemonic: "AND", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagLock | FlagByte | FlagModRM},
+	SUB_EbIb:       {Name: "SUB_EbIb", Mnemonic: "SUB", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagLock | FlagByte | FlagModRM},
+	XOR_EbIb:       {Name: "XOR_EbIb", Mnemonic: "XOR", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagLock | FlagByte | FlagModRM},
+	CMP_EbIb:       {Name: "CMP_EbIb", Mnemonic: "CMP", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
+	ADD_EvIz:       {Name: "ADD_EvIz", Mnemonic: "ADD", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagLock | FlagModRM},
+	OR_EvIz:        {Name: "OR_EvIz", Mnemonic: "OR", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagLock | FlagModRM},
+	ADC_EvIz:       {Name: "ADC_EvIz", Mnemonic: "ADC", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagLock | FlagModRM},
+	SBB_EvIz:       {Name: "SBB_EvIz", Mnemonic: "SBB", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagLock | FlagModRM},
+	AND_EvIz:       {Name: "AND_EvIz", Mnemonic: "AND", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagLock | FlagModRM},
+	SUB_EvIz:       {Name: "SUB_EvIz", Mnemonic: "SUB", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagLock | FlagModRM},
+	XOR_EvIz:       {Name: "XOR_EvIz", Mnemonic: "XOR", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagLock | FlagModRM},
+	CMP_EvIz:       {Name: "CMP_EvIz", Mnemonic: "CMP", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagModRM},
+	ADD_EvIbs:      {Name: "ADD_EvIbs", Mnemonic: "ADD", Operands: "Ev,Ibs", Imm: ImmBS, Flags: FlagLock | FlagModRM},
+	OR_EvIbs:       {Name: "OR_EvIbs", Mnemonic: "OR", Operands: "Ev,Ibs", Imm: ImmBS, Flags: FlagLock | FlagModRM},
+	ADC_EvIbs:      {Name: "ADC_EvIbs", Mnemonic: "ADC", Operands: "Ev,Ibs", Imm: ImmBS, Flags: FlagLock | FlagModRM},
+	SBB_EvIbs:      {Name: "SBB_EvIbs", Mnemonic: "SBB", Operands: "Ev,Ibs", Imm: ImmBS, Flags: FlagLock | FlagModRM},
+	AND_EvIbs:      {Name: "AND_EvIbs", Mnemonic: "AND", Operands: "Ev,Ibs", Imm: ImmBS, Flags: FlagLock | FlagModRM},
+	SUB_EvIbs:      {Name: "SUB_EvIbs", Mnemonic: "SUB", Operands: "Ev,Ibs", Imm: ImmBS, Flags: FlagLock | FlagModRM},
+	XOR_EvIbs:      {Name: "XOR_EvIbs", Mnemonic: "XOR", Operands: "Ev,Ibs", Imm: ImmBS, Flags: FlagLock | FlagModRM},
+	CMP_EvIbs:      {Name: "CMP_EvIbs", Mnemonic: "CMP", Operands: "Ev,Ibs", Imm: ImmBS, Flags: FlagModRM},
+	TEST_EbGb:      {Name: "TEST_EbGb", Mnemonic: "TEST", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	TEST_EvGv:      {Name: "TEST_EvGv", Mnemonic: "TEST", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagModRM},
+	XCHG_EbGb:      {Name: "XCHG_EbGb", Mnemonic: "XCHG", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
+	XCHG_EvGv:      {Name: "XCHG_EvGv", Mnemonic: "XCHG", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
+	MOV_EbGb:       {Name: "MOV_EbGb", Mnemonic: "MOV", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	MOV_EvGv:       {Name: "MOV_EvGv", Mnemonic: "MOV", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagModRM},
+	MOV_GbEb:       {Name: "MOV_GbEb", Mnemonic: "MOV", Operands: "Gb,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	MOV_GvEv:       {Name: "MOV_GvEv", Mnemonic: "MOV", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
+	MOV_EvSw:       {Name: "MOV_EvSw", Mnemonic: "MOV", Operands: "Ev,Sw", Imm: ImmNone, Flags: FlagModRM},
+	LEA_GvM:        {Name: "LEA_GvM", Mnemonic: "LEA", Operands: "Gv,M", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
+	MOV_SwEw:       {Name: "MOV_SwEw", Mnemonic: "MOV", Operands: "Sw,Ew", Imm: ImmNone, Flags: FlagEnd | FlagModRM},
+	POP_Ev:         {Name: "POP_Ev", Mnemonic: "POP", Operands: "Ev", Imm: ImmNone, Flags: FlagModRM},
+	NOP:            {Name: "NOP", Mnemonic: "NOP", Operands: "", Imm: ImmNone, Flags: 0},
+	XCHG_ZveAX:     {Name: "XCHG_ZveAX", Mnemonic: "XCHG", Operands: "Zv,eAX", Imm: ImmNone, Flags: 0},
+	CBW:            {Name: "CBW", Mnemonic: "CBW", Operands: "", Imm: ImmNone, Flags: 0},
+	CWD:            {Name: "CWD", Mnemonic: "CWD", Operands: "", Imm: ImmNone, Flags: 0},
+	CALLF_Ap:       {Name: "CALLF_Ap", Mnemonic: "CALLF", Operands: "Ap", Imm: ImmAp, Flags: FlagJmp},
+	WAIT:           {Name: "WAIT", Mnemonic: "WAIT", Operands: "", Imm: ImmNone, Flags: 0},
+	PUSHF:          {Name: "PUSHF", Mnemonic: "PUSHF", Operands: "", Imm: ImmNone, Flags: 0},
+	POPF:           {Name: "POPF", Mnemonic: "POPF", Operands: "", Imm: ImmNone, Flags: FlagEnd},
+	SAHF:           {Name: "SAHF", Mnemonic: "SAHF", Operands: "", Imm: ImmNone, Flags: 0},
+	LAHF:           {Name: "LAHF", Mnemonic: "LAHF", Operands: "", Imm: ImmNone, Flags: 0},
+	MOV_ALOb:       {Name: "MOV_ALOb", Mnemonic: "MOV", Operands: "AL,Ob", Imm: ImmMoffs, Flags: FlagByte},
+	MOV_eAXOv:      {Name: "MOV_eAXOv", Mnemonic: "MOV", Operands: "eAX,Ov", Imm: ImmMoffs, Flags: 0},
+	MOV_ObAL:       {Name: "MOV_ObAL", Mnemonic: "MOV", Operands: "Ob,AL", Imm: ImmMoffs, Flags: FlagByte},
+	MOV_OveAX:      {Name: "MOV_OveAX", Mnemonic: "MOV", Operands: "Ov,eAX", Imm: ImmMoffs, Flags: 0},
+	MOVSB:          {Name: "MOVSB", Mnemonic: "MOVSB", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagByte},
+	MOVSW:          {Name: "MOVSW", Mnemonic: "MOVSW", Operands: "", Imm: ImmNone, Flags: FlagStr},
+	CMPSB:          {Name: "CMPSB", Mnemonic: "CMPSB", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagByte},
+	CMPSW:          {Name: "CMPSW", Mnemonic: "CMPSW", Operands: "", Imm: ImmNone, Flags: FlagStr},
+	TEST_ALIb:      {Name: "TEST_ALIb", Mnemonic: "TEST", Operands: "AL,Ib", Imm: ImmB, Flags: FlagByte},
+	TEST_eAXIz:     {Name: "TEST_eAXIz", Mnemonic: "TEST", Operands: "eAX,Iz", Imm: ImmZ, Flags: 0},
+	STOSB:          {Name: "STOSB", Mnemonic: "STOSB", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagByte},
+	STOSW:          {Name: "STOSW", Mnemonic: "STOSW", Operands: "", Imm: ImmNone, Flags: FlagStr},
+	LODSB:          {Name: "LODSB", Mnemonic: "LODSB", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagByte},
+	LODSW:          {Name: "LODSW", Mnemonic: "LODSW", Operands: "", Imm: ImmNone, Flags: FlagStr},
+	SCASB:          {Name: "SCASB", Mnemonic: "SCASB", Operands: "", Imm: ImmNone, Flags: FlagStr | FlagByte},
+	SCASW:          {Name: "SCASW", Mnemonic: "SCASW", Operands: "", Imm: ImmNone, Flags: FlagStr},
+	MOV_ZbIb:       {Name: "MOV_ZbIb", Mnemonic: "MOV", Operands: "Zb,Ib", Imm: ImmB, Flags: FlagByte},
+	MOV_ZvIz:       {Name: "MOV_ZvIz", Mnemonic: "MOV", Operands: "Zv,Iz", Imm: ImmZ, Flags: 0},
+	ROL_EbIb:       {Name: "ROL_EbIb", Mnemonic: "ROL", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
+	ROR_EbIb:       {Name: "ROR_EbIb", Mnemonic: "ROR", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
+	RCL_EbIb:       {Name: "RCL_EbIb", Mnemonic: "RCL", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
+	RCR_EbIb:       {Name: "RCR_EbIb", Mnemonic: "RCR", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
+	SHL_EbIb:       {Name: "SHL_EbIb", Mnemonic: "SHL", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
+	SHR_EbIb:       {Name: "SHR_EbIb", Mnemonic: "SHR", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
+	SAL_EbIb:       {Name: "SAL_EbIb", Mnemonic: "SAL", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagAlias | FlagByte | FlagModRM},
+	SAR_EbIb:       {Name: "SAR_EbIb", Mnemonic: "SAR", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
+	ROL_EvIb:       {Name: "ROL_EvIb", Mnemonic: "ROL", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagModRM},
+	ROR_EvIb:       {Name: "ROR_EvIb", Mnemonic: "ROR", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagModRM},
+	RCL_EvIb:       {Name: "RCL_EvIb", Mnemonic: "RCL", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagModRM},
+	RCR_EvIb:       {Name: "RCR_EvIb", Mnemonic: "RCR", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagModRM},
+	SHL_EvIb:       {Name: "SHL_EvIb", Mnemonic: "SHL", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagModRM},
+	SHR_EvIb:       {Name: "SHR_EvIb", Mnemonic: "SHR", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagModRM},
+	SAL_EvIb:       {Name: "SAL_EvIb", Mnemonic: "SAL", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagAlias | FlagModRM},
+	SAR_EvIb:       {Name: "SAR_EvIb", Mnemonic: "SAR", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagModRM},
+	RET_Iw:         {Name: "RET_Iw", Mnemonic: "RET", Operands: "Iw", Imm: ImmW, Flags: FlagJmp},
+	RET:            {Name: "RET", Mnemonic: "RET", Operands: "", Imm: ImmNone, Flags: FlagJmp},
+	LES_GvMp:       {Name: "LES_GvMp", Mnemonic: "LES", Operands: "Gv,Mp", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
+	LDS_GvMp:       {Name: "LDS_GvMp", Mnemonic: "LDS", Operands: "Gv,Mp", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
+	MOV_EbIb:       {Name: "MOV_EbIb", Mnemonic: "MOV", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
+	MOV_EvIz:       {Name: "MOV_EvIz", Mnemonic: "MOV", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagModRM},
+	ENTER_IwIb:     {Name: "ENTER_IwIb", Mnemonic: "ENTER", Operands: "Iw,Ib", Imm: ImmEnter, Flags: 0},
+	LEAVE:          {Name: "LEAVE", Mnemonic: "LEAVE", Operands: "", Imm: ImmNone, Flags: 0},
+	RETF_Iw:        {Name: "RETF_Iw", Mnemonic: "RETF", Operands: "Iw", Imm: ImmW, Flags: FlagJmp},
+	RETF:           {Name: "RETF", Mnemonic: "RETF", Operands: "", Imm: ImmNone, Flags: FlagJmp},
+	INT3:           {Name: "INT3", Mnemonic: "INT3", Operands: "", Imm: ImmNone, Flags: FlagJmp},
+	INT_Ib:         {Name: "INT_Ib", Mnemonic: "INT", Operands: "Ib", Imm: ImmB, Flags: FlagJmp},
+	INTO:           {Name: "INTO", Mnemonic: "INTO", Operands: "", Imm: ImmNone, Flags: FlagJmp},
+	IRET:           {Name: "IRET", Mnemonic: "IRET", Operands: "", Imm: ImmNone, Flags: FlagJmp},
+	ROL_Eb1:        {Name: "ROL_Eb1", Mnemonic: "ROL", Operands: "Eb,1", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	ROR_Eb1:        {Name: "ROR_Eb1", Mnemonic: "ROR", Operands: "Eb,1", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	RCL_Eb1:        {Name: "RCL_Eb1", Mnemonic: "RCL", Operands: "Eb,1", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	RCR_Eb1:        {Name: "RCR_Eb1", Mnemonic: "RCR", Operands: "Eb,1", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	SHL_Eb1:        {Name: "SHL_Eb1", Mnemonic: "SHL", Operands: "Eb,1", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	SHR_Eb1:        {Name: "SHR_Eb1", Mnemonic: "SHR", Operands: "Eb,1", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	SETMO_Eb1:      {Name: "SETMO_Eb1", Mnemonic: "SETMO", Operands: "Eb,1", Imm: ImmNone, Flags: FlagUndoc | FlagByte | FlagModRM},
+	SAL_Eb1:        {Name: "SAL_Eb1", Mnemonic: "SAL", Operands: "Eb,1", Imm: ImmNone, Flags: FlagAlias | FlagByte | FlagModRM},
+	SAR_Eb1:        {Name: "SAR_Eb1", Mnemonic: "SAR", Operands: "Eb,1", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	ROL_Ev1:        {Name: "ROL_Ev1", Mnemonic: "ROL", Operands: "Ev,1", Imm: ImmNone, Flags: FlagModRM},
+	ROR_Ev1:        {Name: "ROR_Ev1", Mnemonic: "ROR", Operands: "Ev,1", Imm: ImmNone, Flags: FlagModRM},
+	RCL_Ev1:        {Name: "RCL_Ev1", Mnemonic: "RCL", Operands: "Ev,1", Imm: ImmNone, Flags: FlagModRM},
+	RCR_Ev1:        {Name: "RCR_Ev1", Mnemonic: "RCR", Operands: "Ev,1", Imm: ImmNone, Flags: FlagModRM},
+	SHL_Ev1:        {Name: "SHL_Ev1", Mnemonic: "SHL", Operands: "Ev,1", Imm: ImmNone, Flags: FlagModRM},
+	SHR_Ev1:        {Name: "SHR_Ev1", Mnemonic: "SHR", Operands: "Ev,1", Imm: ImmNone, Flags: FlagModRM},
+	SETMO_Ev1:      {Name: "SETMO_Ev1", Mnemonic: "SETMO", Operands: "Ev,1", Imm: ImmNone, Flags: FlagUndoc | FlagModRM},
+	SAL_Ev1:        {Name: "SAL_Ev1", Mnemonic: "SAL", Operands: "Ev,1", Imm: ImmNone, Flags: FlagAlias | FlagModRM},
+	SAR_Ev1:        {Name: "SAR_Ev1", Mnemonic: "SAR", Operands: "Ev,1", Imm: ImmNone, Flags: FlagModRM},
+	ROL_EbCL:       {Name: "ROL_EbCL", Mnemonic: "ROL", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	ROR_EbCL:       {Name: "ROR_EbCL", Mnemonic: "ROR", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	RCL_EbCL:       {Name: "RCL_EbCL", Mnemonic: "RCL", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	RCR_EbCL:       {Name: "RCR_EbCL", Mnemonic: "RCR", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	SHL_EbCL:       {Name: "SHL_EbCL", Mnemonic: "SHL", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	SHR_EbCL:       {Name: "SHR_EbCL", Mnemonic: "SHR", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	SETMOC_EbCL:    {Name: "SETMOC_EbCL", Mnemonic: "SETMOC", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagUndoc | FlagByte | FlagModRM},
+	SAL_EbCL:       {Name: "SAL_EbCL", Mnemonic: "SAL", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagAlias | FlagByte | FlagModRM},
+	SAR_EbCL:       {Name: "SAR_EbCL", Mnemonic: "SAR", Operands: "Eb,CL", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	ROL_EvCL:       {Name: "ROL_EvCL", Mnemonic: "ROL", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagModRM},
+	ROR_EvCL:       {Name: "ROR_EvCL", Mnemonic: "ROR", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagModRM},
+	RCL_EvCL:       {Name: "RCL_EvCL", Mnemonic: "RCL", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagModRM},
+	RCR_EvCL:       {Name: "RCR_EvCL", Mnemonic: "RCR", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagModRM},
+	SHL_EvCL:       {Name: "SHL_EvCL", Mnemonic: "SHL", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagModRM},
+	SHR_EvCL:       {Name: "SHR_EvCL", Mnemonic: "SHR", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagModRM},
+	SETMOC_EvCL:    {Name: "SETMOC_EvCL", Mnemonic: "SETMOC", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagUndoc | FlagModRM},
+	SAL_EvCL:       {Name: "SAL_EvCL", Mnemonic: "SAL", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagAlias | FlagModRM},
+	SAR_EvCL:       {Name: "SAR_EvCL", Mnemonic: "SAR", Operands: "Ev,CL", Imm: ImmNone, Flags: FlagModRM},
+	AAM_Ib:         {Name: "AAM_Ib", Mnemonic: "AAM", Operands: "Ib", Imm: ImmB, Flags: 0},
+	AAD_Ib:         {Name: "AAD_Ib", Mnemonic: "AAD", Operands: "Ib", Imm: ImmB, Flags: 0},
+	SALC:           {Name: "SALC", Mnemonic: "SALC", Operands: "", Imm: ImmNone, Flags: FlagUndoc | FlagByte},
+	XLAT:           {Name: "XLAT", Mnemonic: "XLAT", Operands: "", Imm: ImmNone, Flags: FlagByte},
+	ESC_Ex:         {Name: "ESC_Ex", Mnemonic: "ESC", Operands: "Ex", Imm: ImmNone, Flags: FlagModRM},
+	LOOPNE_Jb:      {Name: "LOOPNE_Jb", Mnemonic: "LOOPNE", Operands: "Jb", Imm: ImmJb, Flags: FlagJmp},
+	LOOPE_Jb:       {Name: "LOOPE_Jb", Mnemonic: "LOOPE", Operands: "Jb", Imm: ImmJb, Flags: FlagJmp},
+	LOOP_Jb:        {Name: "LOOP_Jb", Mnemonic: "LOOP", Operands: "Jb", Imm: ImmJb, Flags: FlagJmp},
+	JCXZ_Jb:        {Name: "JCXZ_Jb", Mnemonic: "JCXZ", Operands: "Jb", Imm: ImmJb, Flags: FlagJmp},
+	IN_ALIb:        {Name: "IN_ALIb", Mnemonic: "IN", Operands: "AL,Ib", Imm: ImmB, Flags: FlagIo | FlagByte},
+	IN_eAXIb:       {Name: "IN_eAXIb", Mnemonic: "IN", Operands: "eAX,Ib", Imm: ImmB, Flags: FlagIo},
+	OUT_IbAL:       {Name: "OUT_IbAL", Mnemonic: "OUT", Operands: "Ib,AL", Imm: ImmB, Flags: FlagIo | FlagByte},
+	OUT_IbeAX:      {Name: "OUT_IbeAX", Mnemonic: "OUT", Operands: "Ib,eAX", Imm: ImmB, Flags: FlagIo},
+	CALL_Jz:        {Name: "CALL_Jz", Mnemonic: "CALL", Operands: "Jz", Imm: ImmJz, Flags: FlagJmp},
+	JMP_Jz:         {Name: "JMP_Jz", Mnemonic: "JMP", Operands: "Jz", Imm: ImmJz, Flags: FlagJmp},
+	JMPF_Ap:        {Name: "JMPF_Ap", Mnemonic: "JMPF", Operands: "Ap", Imm: ImmAp, Flags: FlagJmp},
+	JMP_Jb:         {Name: "JMP_Jb", Mnemonic: "JMP", Operands: "Jb", Imm: ImmJb, Flags: FlagJmp},
+	IN_ALDX:        {Name: "IN_ALDX", Mnemonic: "IN", Operands: "AL,DX", Imm: ImmNone, Flags: FlagIo | FlagByte},
+	IN_eAXDX:       {Name: "IN_eAXDX", Mnemonic: "IN", Operands: "eAX,DX", Imm: ImmNone, Flags: FlagIo},
+	OUT_DXAL:       {Name: "OUT_DXAL", Mnemonic: "OUT", Operands: "DX,AL", Imm: ImmNone, Flags: FlagIo | FlagByte},
+	OUT_DXeAX:      {Name: "OUT_DXeAX", Mnemonic: "OUT", Operands: "DX,eAX", Imm: ImmNone, Flags: FlagIo},
+	INT1:           {Name: "INT1", Mnemonic: "INT1", Operands: "", Imm: ImmNone, Flags: FlagJmp | FlagUndoc},
+	PfxLOCK:        {Name: "PfxLOCK", Mnemonic: "LOCK", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
+	PfxREPNE:       {Name: "PfxREPNE", Mnemonic: "REPNE", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
+	PfxREP:         {Name: "PfxREP", Mnemonic: "REP", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
+	PfxES:          {Name: "PfxES", Mnemonic: "ES", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
+	PfxCS:          {Name: "PfxCS", Mnemonic: "CS", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
+	PfxSS:          {Name: "PfxSS", Mnemonic: "SS", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
+	PfxDS:          {Name: "PfxDS", Mnemonic: "DS", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
+	PfxFS:          {Name: "PfxFS", Mnemonic: "FS", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
+	PfxGS:          {Name: "PfxGS", Mnemonic: "GS", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
+	PfxOPSIZE:      {Name: "PfxOPSIZE", Mnemonic: "OPSIZE", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
+	PfxADDRSIZE:    {Name: "PfxADDRSIZE", Mnemonic: "ADDRSIZE", Operands: "", Imm: ImmNone, Flags: FlagPrefix},
+	HLT:            {Name: "HLT", Mnemonic: "HLT", Operands: "", Imm: ImmNone, Flags: FlagPriv | FlagEnd},
+	CMC:            {Name: "CMC", Mnemonic: "CMC", Operands: "", Imm: ImmNone, Flags: 0},
+	TEST_EbIb:      {Name: "TEST_EbIb", Mnemonic: "TEST", Operands: "Eb,Ib", Imm: ImmB, Flags: FlagByte | FlagModRM},
+	NOT_Eb:         {Name: "NOT_Eb", Mnemonic: "NOT", Operands: "Eb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
+	NEG_Eb:         {Name: "NEG_Eb", Mnemonic: "NEG", Operands: "Eb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
+	MUL_Eb:         {Name: "MUL_Eb", Mnemonic: "MUL", Operands: "Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	IMUL_Eb:        {Name: "IMUL_Eb", Mnemonic: "IMUL", Operands: "Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	DIV_Eb:         {Name: "DIV_Eb", Mnemonic: "DIV", Operands: "Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	IDIV_Eb:        {Name: "IDIV_Eb", Mnemonic: "IDIV", Operands: "Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	TEST_EvIz:      {Name: "TEST_EvIz", Mnemonic: "TEST", Operands: "Ev,Iz", Imm: ImmZ, Flags: FlagModRM},
+	NOT_Ev:         {Name: "NOT_Ev", Mnemonic: "NOT", Operands: "Ev", Imm: ImmNone, Flags: FlagLock | FlagModRM},
+	NEG_Ev:         {Name: "NEG_Ev", Mnemonic: "NEG", Operands: "Ev", Imm: ImmNone, Flags: FlagLock | FlagModRM},
+	MUL_Ev:         {Name: "MUL_Ev", Mnemonic: "MUL", Operands: "Ev", Imm: ImmNone, Flags: FlagModRM},
+	IMUL_Ev:        {Name: "IMUL_Ev", Mnemonic: "IMUL", Operands: "Ev", Imm: ImmNone, Flags: FlagModRM},
+	DIV_Ev:         {Name: "DIV_Ev", Mnemonic: "DIV", Operands: "Ev", Imm: ImmNone, Flags: FlagModRM},
+	IDIV_Ev:        {Name: "IDIV_Ev", Mnemonic: "IDIV", Operands: "Ev", Imm: ImmNone, Flags: FlagModRM},
+	CLC:            {Name: "CLC", Mnemonic: "CLC", Operands: "", Imm: ImmNone, Flags: 0},
+	STC:            {Name: "STC", Mnemonic: "STC", Operands: "", Imm: ImmNone, Flags: 0},
+	CLI:            {Name: "CLI", Mnemonic: "CLI", Operands: "", Imm: ImmNone, Flags: 0},
+	STI:            {Name: "STI", Mnemonic: "STI", Operands: "", Imm: ImmNone, Flags: FlagEnd},
+	CLD:            {Name: "CLD", Mnemonic: "CLD", Operands: "", Imm: ImmNone, Flags: 0},
+	STD:            {Name: "STD", Mnemonic: "STD", Operands: "", Imm: ImmNone, Flags: 0},
+	INC_Eb:         {Name: "INC_Eb", Mnemonic: "INC", Operands: "Eb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
+	DEC_Eb:         {Name: "DEC_Eb", Mnemonic: "DEC", Operands: "Eb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
+	CALL_Eb:        {Name: "CALL_Eb", Mnemonic: "CALL", Operands: "Eb", Imm: ImmNone, Flags: FlagJmp | FlagUndoc | FlagByte | FlagModRM},
+	CALLF_Eb:       {Name: "CALLF_Eb", Mnemonic: "CALLF", Operands: "Eb", Imm: ImmNone, Flags: FlagJmp | FlagUndoc | FlagByte | FlagModRM},
+	JMP_Eb:         {Name: "JMP_Eb", Mnemonic: "JMP", Operands: "Eb", Imm: ImmNone, Flags: FlagJmp | FlagUndoc | FlagByte | FlagModRM},
+	JMPF_Eb:        {Name: "JMPF_Eb", Mnemonic: "JMPF", Operands: "Eb", Imm: ImmNone, Flags: FlagJmp | FlagUndoc | FlagByte | FlagModRM},
+	PUSH_Eb:        {Name: "PUSH_Eb", Mnemonic: "PUSH", Operands: "Eb", Imm: ImmNone, Flags: FlagUndoc | FlagByte | FlagModRM},
+	INC_Ev:         {Name: "INC_Ev", Mnemonic: "INC", Operands: "Ev", Imm: ImmNone, Flags: FlagLock | FlagModRM},
+	DEC_Ev:         {Name: "DEC_Ev", Mnemonic: "DEC", Operands: "Ev", Imm: ImmNone, Flags: FlagLock | FlagModRM},
+	CALL_Ev:        {Name: "CALL_Ev", Mnemonic: "CALL", Operands: "Ev", Imm: ImmNone, Flags: FlagJmp | FlagModRM},
+	CALLF_Mp:       {Name: "CALLF_Mp", Mnemonic: "CALLF", Operands: "Mp", Imm: ImmNone, Flags: FlagJmp | FlagModRM | FlagMemOnly},
+	JMP_Ev:         {Name: "JMP_Ev", Mnemonic: "JMP", Operands: "Ev", Imm: ImmNone, Flags: FlagJmp | FlagModRM},
+	JMPF_Mp:        {Name: "JMPF_Mp", Mnemonic: "JMPF", Operands: "Mp", Imm: ImmNone, Flags: FlagJmp | FlagModRM | FlagMemOnly},
+	PUSH_Ev:        {Name: "PUSH_Ev", Mnemonic: "PUSH", Operands: "Ev", Imm: ImmNone, Flags: FlagModRM},
+	SLDT_Ew:        {Name: "SLDT_Ew", Mnemonic: "SLDT", Operands: "Ew", Imm: ImmNone, Flags: FlagModRM},
+	STR_Ew:         {Name: "STR_Ew", Mnemonic: "STR", Operands: "Ew", Imm: ImmNone, Flags: FlagModRM},
+	LLDT_Ew:        {Name: "LLDT_Ew", Mnemonic: "LLDT", Operands: "Ew", Imm: ImmNone, Flags: FlagPriv | FlagModRM},
+	LTR_Ew:         {Name: "LTR_Ew", Mnemonic: "LTR", Operands: "Ew", Imm: ImmNone, Flags: FlagPriv | FlagModRM},
+	VERR_Ew:        {Name: "VERR_Ew", Mnemonic: "VERR", Operands: "Ew", Imm: ImmNone, Flags: FlagModRM},
+	VERW_Ew:        {Name: "VERW_Ew", Mnemonic: "VERW", Operands: "Ew", Imm: ImmNone, Flags: FlagModRM},
+	SGDT_Ms:        {Name: "SGDT_Ms", Mnemonic: "SGDT", Operands: "Ms", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
+	SIDT_Ms:        {Name: "SIDT_Ms", Mnemonic: "SIDT", Operands: "Ms", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
+	LGDT_Ms:        {Name: "LGDT_Ms", Mnemonic: "LGDT", Operands: "Ms", Imm: ImmNone, Flags: FlagPriv | FlagModRM | FlagMemOnly},
+	LIDT_Ms:        {Name: "LIDT_Ms", Mnemonic: "LIDT", Operands: "Ms", Imm: ImmNone, Flags: FlagPriv | FlagModRM | FlagMemOnly},
+	SMSW_Ew:        {Name: "SMSW_Ew", Mnemonic: "SMSW", Operands: "Ew", Imm: ImmNone, Flags: FlagModRM},
+	LMSW_Ew:        {Name: "LMSW_Ew", Mnemonic: "LMSW", Operands: "Ew", Imm: ImmNone, Flags: FlagPriv | FlagEnd | FlagModRM},
+	INVLPG_M:       {Name: "INVLPG_M", Mnemonic: "INVLPG", Operands: "M", Imm: ImmNone, Flags: FlagPriv | FlagModRM | FlagMemOnly},
+	LAR_GvEw:       {Name: "LAR_GvEw", Mnemonic: "LAR", Operands: "Gv,Ew", Imm: ImmNone, Flags: FlagModRM},
+	LSL_GvEw:       {Name: "LSL_GvEw", Mnemonic: "LSL", Operands: "Gv,Ew", Imm: ImmNone, Flags: FlagModRM},
+	LOADALL:        {Name: "LOADALL", Mnemonic: "LOADALL", Operands: "", Imm: ImmNone, Flags: FlagPriv | FlagEnd | FlagUndoc},
+	CLTS:           {Name: "CLTS", Mnemonic: "CLTS", Operands: "", Imm: ImmNone, Flags: FlagPriv},
+	INVD:           {Name: "INVD", Mnemonic: "INVD", Operands: "", Imm: ImmNone, Flags: FlagPriv},
+	WBINVD:         {Name: "WBINVD", Mnemonic: "WBINVD", Operands: "", Imm: ImmNone, Flags: FlagPriv},
+	UD2:            {Name: "UD2", Mnemonic: "UD2", Operands: "", Imm: ImmNone, Flags: 0},
+	NOP_Ev:         {Name: "NOP_Ev", Mnemonic: "NOP", Operands: "Ev", Imm: ImmNone, Flags: FlagModRM},
+	MOV_RdCd:       {Name: "MOV_RdCd", Mnemonic: "MOV", Operands: "Rd,Cd", Imm: ImmNone, Flags: FlagPriv | FlagModRM | FlagRegOnly},
+	MOV_RdDd:       {Name: "MOV_RdDd", Mnemonic: "MOV", Operands: "Rd,Dd", Imm: ImmNone, Flags: FlagPriv | FlagModRM | FlagRegOnly},
+	MOV_CdRd:       {Name: "MOV_CdRd", Mnemonic: "MOV", Operands: "Cd,Rd", Imm: ImmNone, Flags: FlagPriv | FlagEnd | FlagModRM | FlagRegOnly},
+	MOV_DdRd:       {Name: "MOV_DdRd", Mnemonic: "MOV", Operands: "Dd,Rd", Imm: ImmNone, Flags: FlagPriv | FlagEnd | FlagModRM | FlagRegOnly},
+	MOV_RdTd:       {Name: "MOV_RdTd", Mnemonic: "MOV", Operands: "Rd,Td", Imm: ImmNone, Flags: FlagPriv | FlagModRM | FlagRegOnly},
+	MOV_TdRd:       {Name: "MOV_TdRd", Mnemonic: "MOV", Operands: "Td,Rd", Imm: ImmNone, Flags: FlagPriv | FlagModRM | FlagRegOnly},
+	WRMSR:          {Name: "WRMSR", Mnemonic: "WRMSR", Operands: "", Imm: ImmNone, Flags: FlagPriv},
+	RDTSC:          {Name: "RDTSC", Mnemonic: "RDTSC", Operands: "", Imm: ImmNone, Flags: 0},
+	RDMSR:          {Name: "RDMSR", Mnemonic: "RDMSR", Operands: "", Imm: ImmNone, Flags: FlagPriv},
+	RDPMC:          {Name: "RDPMC", Mnemonic: "RDPMC", Operands: "", Imm: ImmNone, Flags: 0},
+	SYSENTER:       {Name: "SYSENTER", Mnemonic: "SYSENTER", Operands: "", Imm: ImmNone, Flags: FlagJmp},
+	SYSEXIT:        {Name: "SYSEXIT", Mnemonic: "SYSEXIT", Operands: "", Imm: ImmNone, Flags: FlagJmp | FlagPriv},
+	CMOVcc_GvEv:    {Name: "CMOVcc_GvEv", Mnemonic: "CMOVcc", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
+	Jcc_Jz:         {Name: "Jcc_Jz", Mnemonic: "Jcc", Operands: "Jz", Imm: ImmJz, Flags: FlagJmp},
+	SETcc_Eb:       {Name: "SETcc_Eb", Mnemonic: "SETcc", Operands: "Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	PUSH_FS:        {Name: "PUSH_FS", Mnemonic: "PUSH", Operands: "FS", Imm: ImmNone, Flags: 0},
+	POP_FS:         {Name: "POP_FS", Mnemonic: "POP", Operands: "FS", Imm: ImmNone, Flags: 0},
+	CPUID:          {Name: "CPUID", Mnemonic: "CPUID", Operands: "", Imm: ImmNone, Flags: 0},
+	BT_EvGv:        {Name: "BT_EvGv", Mnemonic: "BT", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagModRM},
+	SHLD_EvGvIb:    {Name: "SHLD_EvGvIb", Mnemonic: "SHLD", Operands: "Ev,Gv,Ib", Imm: ImmB, Flags: FlagModRM},
+	SHLD_EvGvCL:    {Name: "SHLD_EvGvCL", Mnemonic: "SHLD", Operands: "Ev,Gv,CL", Imm: ImmNone, Flags: FlagModRM},
+	PUSH_GS:        {Name: "PUSH_GS", Mnemonic: "PUSH", Operands: "GS", Imm: ImmNone, Flags: 0},
+	POP_GS:         {Name: "POP_GS", Mnemonic: "POP", Operands: "GS", Imm: ImmNone, Flags: 0},
+	BTS_EvGv:       {Name: "BTS_EvGv", Mnemonic: "BTS", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
+	SHRD_EvGvIb:    {Name: "SHRD_EvGvIb", Mnemonic: "SHRD", Operands: "Ev,Gv,Ib", Imm: ImmB, Flags: FlagModRM},
+	SHRD_EvGvCL:    {Name: "SHRD_EvGvCL", Mnemonic: "SHRD", Operands: "Ev,Gv,CL", Imm: ImmNone, Flags: FlagModRM},
+	IMUL_GvEv:      {Name: "IMUL_GvEv", Mnemonic: "IMUL", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
+	CMPXCHG_EbGb:   {Name: "CMPXCHG_EbGb", Mnemonic: "CMPXCHG", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
+	CMPXCHG_EvGv:   {Name: "CMPXCHG_EvGv", Mnemonic: "CMPXCHG", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
+	LSS_GvMp:       {Name: "LSS_GvMp", Mnemonic: "LSS", Operands: "Gv,Mp", Imm: ImmNone, Flags: FlagEnd | FlagModRM | FlagMemOnly},
+	BTR_EvGv:       {Name: "BTR_EvGv", Mnemonic: "BTR", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
+	LFS_GvMp:       {Name: "LFS_GvMp", Mnemonic: "LFS", Operands: "Gv,Mp", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
+	LGS_GvMp:       {Name: "LGS_GvMp", Mnemonic: "LGS", Operands: "Gv,Mp", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
+	MOVZX_GvEb:     {Name: "MOVZX_GvEb", Mnemonic: "MOVZX", Operands: "Gv,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	MOVZX_GvEw:     {Name: "MOVZX_GvEw", Mnemonic: "MOVZX", Operands: "Gv,Ew", Imm: ImmNone, Flags: FlagModRM},
+	BT_EvIb:        {Name: "BT_EvIb", Mnemonic: "BT", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagModRM},
+	BTS_EvIb:       {Name: "BTS_EvIb", Mnemonic: "BTS", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagLock | FlagModRM},
+	BTR_EvIb:       {Name: "BTR_EvIb", Mnemonic: "BTR", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagLock | FlagModRM},
+	BTC_EvIb:       {Name: "BTC_EvIb", Mnemonic: "BTC", Operands: "Ev,Ib", Imm: ImmB, Flags: FlagLock | FlagModRM},
+	BTC_EvGv:       {Name: "BTC_EvGv", Mnemonic: "BTC", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
+	BSF_GvEv:       {Name: "BSF_GvEv", Mnemonic: "BSF", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
+	BSR_GvEv:       {Name: "BSR_GvEv", Mnemonic: "BSR", Operands: "Gv,Ev", Imm: ImmNone, Flags: FlagModRM},
+	MOVSX_GvEb:     {Name: "MOVSX_GvEb", Mnemonic: "MOVSX", Operands: "Gv,Eb", Imm: ImmNone, Flags: FlagByte | FlagModRM},
+	MOVSX_GvEw:     {Name: "MOVSX_GvEw", Mnemonic: "MOVSX", Operands: "Gv,Ew", Imm: ImmNone, Flags: FlagModRM},
+	XADD_EbGb:      {Name: "XADD_EbGb", Mnemonic: "XADD", Operands: "Eb,Gb", Imm: ImmNone, Flags: FlagLock | FlagByte | FlagModRM},
+	XADD_EvGv:      {Name: "XADD_EvGv", Mnemonic: "XADD", Operands: "Ev,Gv", Imm: ImmNone, Flags: FlagLock | FlagModRM},
+	CMPXCHG8B_Mq:   {Name: "CMPXCHG8B_Mq", Mnemonic: "CMPXCHG8B", Operands: "Mq", Imm: ImmNone, Flags: FlagLock | FlagModRM | FlagMemOnly},
+	BSWAP_Zd:       {Name: "BSWAP_Zd", Mnemonic: "BSWAP", Operands: "Zd", Imm: ImmNone, Flags: 0},
+	PUNPCKLBW_PqQd: {Name: "PUNPCKLBW_PqQd", Mnemonic: "PUNPCKLBW", Operands: "Pq,Qd", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PUNPCKLWD_PqQd: {Name: "PUNPCKLWD_PqQd", Mnemonic: "PUNPCKLWD", Operands: "Pq,Qd", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PUNPCKLDQ_PqQd: {Name: "PUNPCKLDQ_PqQd", Mnemonic: "PUNPCKLDQ", Operands: "Pq,Qd", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PACKSSWB_PqQq:  {Name: "PACKSSWB_PqQq", Mnemonic: "PACKSSWB", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PCMPGTB_PqQq:   {Name: "PCMPGTB_PqQq", Mnemonic: "PCMPGTB", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PCMPGTW_PqQq:   {Name: "PCMPGTW_PqQq", Mnemonic: "PCMPGTW", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PCMPGTD_PqQq:   {Name: "PCMPGTD_PqQq", Mnemonic: "PCMPGTD", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PACKUSWB_PqQq:  {Name: "PACKUSWB_PqQq", Mnemonic: "PACKUSWB", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PUNPCKHBW_PqQq: {Name: "PUNPCKHBW_PqQq", Mnemonic: "PUNPCKHBW", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PUNPCKHWD_PqQq: {Name: "PUNPCKHWD_PqQq", Mnemonic: "PUNPCKHWD", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PUNPCKHDQ_PqQq: {Name: "PUNPCKHDQ_PqQq", Mnemonic: "PUNPCKHDQ", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PACKSSDW_PqQq:  {Name: "PACKSSDW_PqQq", Mnemonic: "PACKSSDW", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	MOVD_PqEd:      {Name: "MOVD_PqEd", Mnemonic: "MOVD", Operands: "Pq,Ed", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	MOVQ_PqQq:      {Name: "MOVQ_PqQq", Mnemonic: "MOVQ", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PSRLW_NqIb:     {Name: "PSRLW_NqIb", Mnemonic: "PSRLW", Operands: "Nq,Ib", Imm: ImmB, Flags: FlagNp | FlagModRM},
+	PSRAW_NqIb:     {Name: "PSRAW_NqIb", Mnemonic: "PSRAW", Operands: "Nq,Ib", Imm: ImmB, Flags: FlagNp | FlagModRM},
+	PSLLW_NqIb:     {Name: "PSLLW_NqIb", Mnemonic: "PSLLW", Operands: "Nq,Ib", Imm: ImmB, Flags: FlagNp | FlagModRM},
+	PSRLD_NqIb:     {Name: "PSRLD_NqIb", Mnemonic: "PSRLD", Operands: "Nq,Ib", Imm: ImmB, Flags: FlagNp | FlagModRM},
+	PSRAD_NqIb:     {Name: "PSRAD_NqIb", Mnemonic: "PSRAD", Operands: "Nq,Ib", Imm: ImmB, Flags: FlagNp | FlagModRM},
+	PSLLD_NqIb:     {Name: "PSLLD_NqIb", Mnemonic: "PSLLD", Operands: "Nq,Ib", Imm: ImmB, Flags: FlagNp | FlagModRM},
+	PSRLQ_NqIb:     {Name: "PSRLQ_NqIb", Mnemonic: "PSRLQ", Operands: "Nq,Ib", Imm: ImmB, Flags: FlagNp | FlagModRM},
+	PSLLQ_NqIb:     {Name: "PSLLQ_NqIb", Mnemonic: "PSLLQ", Operands: "Nq,Ib", Imm: ImmB, Flags: FlagNp | FlagModRM},
+	PCMPEQB_PqQq:   {Name: "PCMPEQB_PqQq", Mnemonic: "PCMPEQB", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PCMPEQW_PqQq:   {Name: "PCMPEQW_PqQq", Mnemonic: "PCMPEQW", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PCMPEQD_PqQq:   {Name: "PCMPEQD_PqQq", Mnemonic: "PCMPEQD", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	EMMS:           {Name: "EMMS", Mnemonic: "EMMS", Operands: "", Imm: ImmNone, Flags: FlagNp},
+	MOVD_EdPq:      {Name: "MOVD_EdPq", Mnemonic: "MOVD", Operands: "Ed,Pq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	MOVQ_QqPq:      {Name: "MOVQ_QqPq", Mnemonic: "MOVQ", Operands: "Qq,Pq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	FXSAVE_M:       {Name: "FXSAVE_M", Mnemonic: "FXSAVE", Operands: "M", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
+	FXRSTOR_M:      {Name: "FXRSTOR_M", Mnemonic: "FXRSTOR", Operands: "M", Imm: ImmNone, Flags: FlagModRM | FlagMemOnly},
+	PSRLW_PqQq:     {Name: "PSRLW_PqQq", Mnemonic: "PSRLW", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PSRLD_PqQq:     {Name: "PSRLD_PqQq", Mnemonic: "PSRLD", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PSRLQ_PqQq:     {Name: "PSRLQ_PqQq", Mnemonic: "PSRLQ", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PMULLW_PqQq:    {Name: "PMULLW_PqQq", Mnemonic: "PMULLW", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PSUBUSB_PqQq:   {Name: "PSUBUSB_PqQq", Mnemonic: "PSUBUSB", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PSUBUSW_PqQq:   {Name: "PSUBUSW_PqQq", Mnemonic: "PSUBUSW", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PAND_PqQq:      {Name: "PAND_PqQq", Mnemonic: "PAND", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PADDUSB_PqQq:   {Name: "PADDUSB_PqQq", Mnemonic: "PADDUSB", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PADDUSW_PqQq:   {Name: "PADDUSW_PqQq", Mnemonic: "PADDUSW", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PANDN_PqQq:     {Name: "PANDN_PqQq", Mnemonic: "PANDN", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PSRAW_PqQq:     {Name: "PSRAW_PqQq", Mnemonic: "PSRAW", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PSRAD_PqQq:     {Name: "PSRAD_PqQq", Mnemonic: "PSRAD", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PMULHW_PqQq:    {Name: "PMULHW_PqQq", Mnemonic: "PMULHW", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PSUBSB_PqQq:    {Name: "PSUBSB_PqQq", Mnemonic: "PSUBSB", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PSUBSW_PqQq:    {Name: "PSUBSW_PqQq", Mnemonic: "PSUBSW", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	POR_PqQq:       {Name: "POR_PqQq", Mnemonic: "POR", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PADDSB_PqQq:    {Name: "PADDSB_PqQq", Mnemonic: "PADDSB", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PADDSW_PqQq:    {Name: "PADDSW_PqQq", Mnemonic: "PADDSW", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PXOR_PqQq:      {Name: "PXOR_PqQq", Mnemonic: "PXOR", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PSLLW_PqQq:     {Name: "PSLLW_PqQq", Mnemonic: "PSLLW", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PSLLD_PqQq:     {Name: "PSLLD_PqQq", Mnemonic: "PSLLD", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PSLLQ_PqQq:     {Name: "PSLLQ_PqQq", Mnemonic: "PSLLQ", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PMADDWD_PqQq:   {Name: "PMADDWD_PqQq", Mnemonic: "PMADDWD", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PSUBB_PqQq:     {Name: "PSUBB_PqQq", Mnemonic: "PSUBB", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PSUBW_PqQq:     {Name: "PSUBW_PqQq", Mnemonic: "PSUBW", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PSUBD_PqQq:     {Name: "PSUBD_PqQq", Mnemonic: "PSUBD", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PADDB_PqQq:     {Name: "PADDB_PqQq", Mnemonic: "PADDB", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PADDW_PqQq:     {Name: "PADDW_PqQq", Mnemonic: "PADDW", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
+	PADDD_PqQq:     {Name: "PADDD_PqQq", Mnemonic: "PADDD", Operands: "Pq,Qq", Imm: ImmNone, Flags: FlagNp | FlagModRM},
 }
 
 var slotRows = []SlotRow{
@@ -1110,4 +1228,63 @@ var slotRows = []SlotRow{
 	{TwoByte: true, Opcode: 0xc1, Reg: -1, Count: 1, Op: XADD_EvGv, Min: cpu.Model486, Max: cpu.ModelP2, Alias: false},
 	{TwoByte: true, Opcode: 0xc7, Reg: 1, Count: 1, Op: CMPXCHG8B_Mq, Min: cpu.ModelPentium, Max: cpu.ModelP2, Alias: false},
 	{TwoByte: true, Opcode: 0xc8, Reg: -1, Count: 8, Op: BSWAP_Zd, Min: cpu.Model486, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x60, Reg: -1, Count: 1, Op: PUNPCKLBW_PqQd, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x61, Reg: -1, Count: 1, Op: PUNPCKLWD_PqQd, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x62, Reg: -1, Count: 1, Op: PUNPCKLDQ_PqQd, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x63, Reg: -1, Count: 1, Op: PACKSSWB_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x64, Reg: -1, Count: 1, Op: PCMPGTB_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x65, Reg: -1, Count: 1, Op: PCMPGTW_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x66, Reg: -1, Count: 1, Op: PCMPGTD_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x67, Reg: -1, Count: 1, Op: PACKUSWB_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x68, Reg: -1, Count: 1, Op: PUNPCKHBW_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x69, Reg: -1, Count: 1, Op: PUNPCKHWD_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x6a, Reg: -1, Count: 1, Op: PUNPCKHDQ_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x6b, Reg: -1, Count: 1, Op: PACKSSDW_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x6e, Reg: -1, Count: 1, Op: MOVD_PqEd, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x6f, Reg: -1, Count: 1, Op: MOVQ_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x71, Reg: 2, Count: 1, Op: PSRLW_NqIb, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x71, Reg: 4, Count: 1, Op: PSRAW_NqIb, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x71, Reg: 6, Count: 1, Op: PSLLW_NqIb, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x72, Reg: 2, Count: 1, Op: PSRLD_NqIb, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x72, Reg: 4, Count: 1, Op: PSRAD_NqIb, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x72, Reg: 6, Count: 1, Op: PSLLD_NqIb, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x73, Reg: 2, Count: 1, Op: PSRLQ_NqIb, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x73, Reg: 6, Count: 1, Op: PSLLQ_NqIb, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x74, Reg: -1, Count: 1, Op: PCMPEQB_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x75, Reg: -1, Count: 1, Op: PCMPEQW_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x76, Reg: -1, Count: 1, Op: PCMPEQD_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x77, Reg: -1, Count: 1, Op: EMMS, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x7e, Reg: -1, Count: 1, Op: MOVD_EdPq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0x7f, Reg: -1, Count: 1, Op: MOVQ_QqPq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xae, Reg: 0, Count: 1, Op: FXSAVE_M, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xae, Reg: 1, Count: 1, Op: FXRSTOR_M, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xd1, Reg: -1, Count: 1, Op: PSRLW_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xd2, Reg: -1, Count: 1, Op: PSRLD_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xd3, Reg: -1, Count: 1, Op: PSRLQ_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xd5, Reg: -1, Count: 1, Op: PMULLW_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xd8, Reg: -1, Count: 1, Op: PSUBUSB_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xd9, Reg: -1, Count: 1, Op: PSUBUSW_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xdb, Reg: -1, Count: 1, Op: PAND_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xdc, Reg: -1, Count: 1, Op: PADDUSB_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xdd, Reg: -1, Count: 1, Op: PADDUSW_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xdf, Reg: -1, Count: 1, Op: PANDN_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xe1, Reg: -1, Count: 1, Op: PSRAW_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xe2, Reg: -1, Count: 1, Op: PSRAD_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xe5, Reg: -1, Count: 1, Op: PMULHW_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xe8, Reg: -1, Count: 1, Op: PSUBSB_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xe9, Reg: -1, Count: 1, Op: PSUBSW_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xeb, Reg: -1, Count: 1, Op: POR_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xec, Reg: -1, Count: 1, Op: PADDSB_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xed, Reg: -1, Count: 1, Op: PADDSW_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xef, Reg: -1, Count: 1, Op: PXOR_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xf1, Reg: -1, Count: 1, Op: PSLLW_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xf2, Reg: -1, Count: 1, Op: PSLLD_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xf3, Reg: -1, Count: 1, Op: PSLLQ_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xf5, Reg: -1, Count: 1, Op: PMADDWD_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xf8, Reg: -1, Count: 1, Op: PSUBB_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xf9, Reg: -1, Count: 1, Op: PSUBW_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xfa, Reg: -1, Count: 1, Op: PSUBD_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xfc, Reg: -1, Count: 1, Op: PADDB_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xfd, Reg: -1, Count: 1, Op: PADDW_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
+	{TwoByte: true, Opcode: 0xfe, Reg: -1, Count: 1, Op: PADDD_PqQq, Min: cpu.ModelP2, Max: cpu.ModelP2, Alias: false},
 }

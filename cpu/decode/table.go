@@ -31,6 +31,7 @@ const (
 	FlagModRM                     // has a ModRM byte
 	FlagMemOnly                   // the r/m operand must be memory (else #UD)
 	FlagRegOnly                   // the r/m operand is always a register (mod ignored)
+	FlagNp                        // SDM "NP": with a 66, F2 or F3 prefix it is another (SSE) instruction, #UD here
 )
 
 // ImmKind says which immediate bytes follow the opcode and ModRM.

@@ -305,6 +305,14 @@ func oursValid(in *decode.Inst) bool {
 	if info.Flags&decode.FlagMemOnly != 0 && in.Mod() == 3 {
 		return false
 	}
+	// The MMX handlers raise #UD for a 66, F2 or F3 prefix (SSE
+	// encodings), and for a memory operand where the table says N.
+	if info.Flags&decode.FlagNp != 0 && in.Prefixes&(decode.PfxOpSize|decode.PfxRep|decode.PfxRepne) != 0 {
+		return false
+	}
+	if strings.HasPrefix(info.Operands, "N") && in.HasMem {
+		return false
+	}
 	return true
 }
 
@@ -394,6 +402,16 @@ func expectArgs(in *decode.Inst) (args []any, checkable bool) {
 			}
 		case "M", "Ma", "Mp", "Ms", "Mq", "Ob", "Ov":
 			a = memArg(in)
+		case "Pq":
+			a = x86asm.M0 + x86asm.Reg(in.Reg())
+		case "Qq", "Qd":
+			if in.HasMem {
+				a = memArg(in)
+			} else {
+				a = x86asm.M0 + x86asm.Reg(in.RM())
+			}
+		case "Nq":
+			a = x86asm.M0 + x86asm.Reg(in.RM())
 		case "Gb", "Gw", "Gv", "Gd":
 			a = gpr(sizeOf(o[1], v), in.Reg())
 		case "Rd":
@@ -601,7 +619,8 @@ func inRanges(s string, v int) bool {
 	return false
 }
 
-// mmxOps are the MMX instructions of the 0F map (Pentium MMX and P6).
+// mmxOps are the MMX instructions of the 0F map (Pentium MMX and P6);
+// opcodes.csv has them (np: no 66, F2 or F3 prefix).
 const mmxOps = "0F 60-6B, 0F 6E-6F, 0F 71-77, 0F 7E-7F, 0F D1-D3, 0F D5, 0F D8-D9, 0F DB-DD, 0F DF, " +
 	"0F E1-E2, 0F E5, 0F E8-E9, 0F EB-ED, 0F EF, 0F F1-F3, 0F F5, 0F F8-FA, 0F FC-FE"
 
@@ -637,14 +656,20 @@ var knownDiffs = []knownDiff{
 		Why: "PREFETCHW (0F 0D /1) and PREFETCHh (0F 18 /0-3, SSE) postdate the P2"},
 	{Ops: "0F 24, 0F 26", Kind: onlyX86asm,
 		Why: "MOV to/from test registers exists on the 386 and 486 only (our table: 386-486); #UD on the Pentium and later"},
-	{Ops: mmxOps, Kind: onlyX86asm,
-		Why: "MMX: the P2 has it but ringzero does not model MMX (CPUID claims no MMX), so these are #UD"},
+	{Ops: mmxOps, Pfx: "66", Kind: onlyX86asm,
+		Why: "with a 66 prefix the MMX opcodes are SSE2 instructions on XMM registers (F3 0F 6F/7E/7F: SSE2 MOVDQU/MOVQ); the SDM marks the MMX forms NP, the table np, and the handlers raise #UD, as a P2 without SSE2 does"},
+	{Ops: mmxOps, Pfx: "6667", Kind: onlyX86asm,
+		Why: "with a 66 prefix the MMX opcodes are SSE2 instructions on XMM registers (F3 0F 6F/7E/7F: SSE2 MOVDQU/MOVQ); the SDM marks the MMX forms NP, the table np, and the handlers raise #UD, as a P2 without SSE2 does"},
+	{Ops: "0F 6F, 0F 7E-7F", Pfx: "F3", Kind: onlyX86asm,
+		Why: "with a 66 prefix the MMX opcodes are SSE2 instructions on XMM registers (F3 0F 6F/7E/7F: SSE2 MOVDQU/MOVQ); the SDM marks the MMX forms NP, the table np, and the handlers raise #UD, as a P2 without SSE2 does"},
+	{Ops: "0F 77", Pfx: "F3", Kind: onlyX86asm,
+		Why: "x86asm ignores REP on EMMS; the SDM's encoding is NP 0F 77, so ours (np) raises #UD with 66, F2 or F3"},
 	{Ops: sseOps, Kind: onlyX86asm,
 		Why: "SSE and later (Pentium III on); #UD on the P2"},
 	{Ops: "0F AA", Kind: onlyX86asm,
 		Why: "RSM is valid only in SMM, which ringzero does not model: #UD outside it"},
-	{Ops: "0F AE", Kind: onlyX86asm,
-		Why: "0F AE group (FXSAVE/FXRSTOR, LDMXCSR/STMXCSR, fences, XSAVE): not modeled (CPUID claims no FXSR/SSE); #UD"},
+	{Ops: "0F AE", Regs: "2-7", Kind: onlyX86asm,
+		Why: "0F AE /2-/7 (LDMXCSR/STMXCSR, the XSAVE family, LFENCE/MFENCE/SFENCE) are SSE and later; the P2 has only FXSAVE and FXRSTOR (/0, /1, memory)"},
 	{Ops: "0F B8", Pfx: "F3", Kind: onlyX86asm,
 		Why: "F3 0F B8 is POPCNT (Nehalem); 0F B8 is #UD on the P2"},
 	{Ops: "0F B9, 0F FF", Kind: onlyX86asm,

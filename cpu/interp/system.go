@@ -198,7 +198,7 @@ func movCdRd(c *CPU, in *decode.Inst) {
 		}
 		v |= cpu.CR0ET
 	case 4:
-		if v&^cr4Supported != 0 {
+		if v&^c.cr4Bits() != 0 {
 			c.raiseCode(cpu.VecGP, 0)
 		}
 	}
@@ -213,7 +213,8 @@ func movCdRd(c *CPU, in *decode.Inst) {
 }
 
 // cr4Supported are the CR4 bits this CPU implements: TSD, DE, PSE, PGE
-// (VME and PVI, the virtual-8086 extensions, are not modelled).
+// (VME and PVI, the virtual-8086 extensions, are not modelled); the
+// Pentium II adds OSFXSR (cr4Bits).
 const cr4Supported = 1<<2 | 1<<3 | 1<<4 | 1<<7
 
 // debugReg maps a MOV DRn register number: DR4 and DR5 alias DR6 and DR7
@@ -290,7 +291,26 @@ const (
 	featDE   = 1 << 2
 	featPSE  = 1 << 3
 	featPGE  = 1 << 13
+	featAPIC = 1 << 9 // an enabled local APIC (Env.Intr is one)
+	featMMX  = 1 << 23
+	featFXSR = 1 << 24 // FXSAVE/FXRSTOR, CR4.OSFXSR
 )
+
+// localAPIC is an Env.Intr that is the CPU's local APIC
+// (devices/apic.Local): IA32_APIC_BASE lives there, and its global enable
+// bit is CPUID's APIC flag (SDM Vol. 3A, 10.4.3).
+type localAPIC interface {
+	APICBase() uint64
+	SetAPICBase(v uint64) bool // false: reserved bits set (#GP)
+}
+
+// apic returns the CPU's local APIC, or nil: only a Pentium II has one.
+func (c *CPU) apic() localAPIC {
+	if a, ok := c.env.Intr.(localAPIC); ok && c.model >= cpu.ModelP2 {
+		return a
+	}
+	return nil
+}
 
 func cpuid(c *CPU, in *decode.Inst) {
 	leaf := c.s.Regs[cpu.EAX]
@@ -301,8 +321,14 @@ func cpuid(c *CPU, in *decode.Inst) {
 		b, d, cx = 0x756E6547, 0x49656E69, 0x6C65746E // "GenuineIntel"
 	case 1:
 		if c.model >= cpu.ModelP2 {
-			a = 0x0633 // family 6, model 3, stepping 3 (Klamath)
-			d = featFPU | featDE | featPSE | featTSC | featMSR | featCX8 | featSEP | featPGE | featCMOV
+			// Family 6, model 5, stepping 2 (Deschutes): FXSAVE/FXRSTOR came
+			// with the model 5 Pentium II; model 3 (Klamath) lacks FXSR.
+			a = 0x0652
+			d = featFPU | featDE | featPSE | featTSC | featMSR | featCX8 | featSEP | featPGE | featCMOV | featMMX | featFXSR
+			// EBX[31:24], the initial APIC ID, is 0: the one CPU.
+			if ap := c.apic(); ap != nil && ap.APICBase()&(1<<11) != 0 {
+				d |= featAPIC
+			}
 		} else {
 			a = 0x0543
 			d = featFPU | featDE | featPSE | featTSC | featMSR | featCX8
@@ -328,6 +354,7 @@ func rdtsc(c *CPU, in *decode.Inst) {
 // MSR numbers the CPU implements.
 const (
 	msrTSC         = 0x10
+	msrAPICBase    = 0x1B // IA32_APIC_BASE, in the local APIC
 	msrSysenterCS  = 0x174
 	msrSysenterESP = 0x175
 	msrSysenterEIP = 0x176
@@ -344,6 +371,12 @@ func rdmsr(c *CPU, in *decode.Inst) {
 			c.raiseCode(cpu.VecGP, 0)
 		}
 		v = uint64(c.sysenter[n-msrSysenterCS])
+	case msrAPICBase:
+		a := c.apic()
+		if a == nil {
+			c.raiseCode(cpu.VecGP, 0)
+		}
+		v = a.APICBase()
 	default:
 		c.raiseCode(cpu.VecGP, 0)
 	}
@@ -361,6 +394,11 @@ func wrmsr(c *CPU, in *decode.Inst) {
 			c.raiseCode(cpu.VecGP, 0)
 		}
 		c.sysenter[n-msrSysenterCS] = uint32(v)
+	case msrAPICBase:
+		if a := c.apic(); a == nil || !a.SetAPICBase(v) {
+			c.raiseCode(cpu.VecGP, 0)
+		}
+		c.events = true // the APIC page may have moved or gone
 	default:
 		c.raiseCode(cpu.VecGP, 0)
 	}

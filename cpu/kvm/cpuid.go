@@ -18,6 +18,8 @@ const (
 	featSEP  = 1 << 11 // SYSENTER/SYSEXIT
 	featPGE  = 1 << 13 // global pages (CR4.PGE)
 	featCMOV = 1 << 15 // CMOVcc, FCMOVcc
+	featMMX  = 1 << 23 // MMX technology
+	featFXSR = 1 << 24 // FXSAVE/FXRSTOR, CR4.OSFXSR
 )
 
 var featNames = []struct {
@@ -26,17 +28,18 @@ var featNames = []struct {
 }{
 	{featFPU, "FPU"}, {featDE, "DE"}, {featPSE, "PSE"}, {featTSC, "TSC"}, {featMSR, "MSR"},
 	{featCX8, "CX8"}, {featSEP, "SEP"}, {featPGE, "PGE"}, {featCMOV, "CMOV"},
+	{featMMX, "MMX"}, {featFXSR, "FXSR"},
 }
 
 // cpuidTable is the CPUID the guest sees: the one cpu/interp reports
-// (GenuineIntel; a Pentium II, family 6 model 3 stepping 3, or a Pentium
+// (GenuineIntel; a Pentium II, family 6 model 5 stepping 2, or a Pentium
 // for the older models), minus the leaf-1 features the host's KVM cannot
 // offer (supported, from KVM_GET_SUPPORTED_CPUID), which it also names.
 // TestCPUIDMatchesInterp keeps the two in step.
 func cpuidTable(m cpu.Model, supported []kvmapi.CPUIDEntry2) (entries []kvmapi.CPUIDEntry2, missing []string) {
 	sig, feat := uint32(0x0543), uint32(featFPU|featDE|featPSE|featTSC|featMSR|featCX8)
 	if m >= cpu.ModelP2 {
-		sig, feat = 0x0633, featFPU|featDE|featPSE|featTSC|featMSR|featCX8|featSEP|featPGE|featCMOV
+		sig, feat = 0x0652, featFPU|featDE|featPSE|featTSC|featMSR|featCX8|featSEP|featPGE|featCMOV|featMMX|featFXSR
 	}
 	var host uint32
 	for _, e := range supported {

@@ -424,7 +424,7 @@ func TestCPUIDMatchesInterp(t *testing.T) {
 		t.Fatalf("%d and %d register writes, want 12", len(rk.dev.writes), len(ri.dev.writes))
 	}
 	names := map[string]uint32{"FPU": 1 << 0, "DE": 1 << 2, "PSE": 1 << 3, "TSC": 1 << 4, "MSR": 1 << 5,
-		"CX8": 1 << 8, "SEP": 1 << 11, "PGE": 1 << 13, "CMOV": 1 << 15}
+		"CX8": 1 << 8, "SEP": 1 << 11, "PGE": 1 << 13, "CMOV": 1 << 15, "MMX": 1 << 23, "FXSR": 1 << 24}
 	var lacking uint32
 	for _, f := range kvm.Probe().MissingCPUID {
 		lacking |= names[f]

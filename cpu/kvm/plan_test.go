@@ -70,15 +70,15 @@ func TestStateThroughKVMStructs(t *testing.T) {
 }
 
 func TestCPUIDTableDropsWhatTheHostLacks(t *testing.T) {
-	host := []kvmapi.CPUIDEntry2{{Function: 1, EDX: featFPU | featDE | featPSE | featTSC | featMSR | featCX8 | featSEP | featPGE | 1<<25}}
+	host := []kvmapi.CPUIDEntry2{{Function: 1, EDX: featFPU | featDE | featPSE | featTSC | featMSR | featCX8 | featSEP | featPGE | featMMX | featFXSR | 1<<25}}
 	entries, missing := cpuidTable(cpu.ModelP2, host)
 	if !slices.Equal(missing, []string{"CMOV"}) {
 		t.Errorf("missing %v, want [CMOV]", missing)
 	}
-	if entries[0].EBX != 0x756E6547 || entries[1].EAX != 0x0633 {
+	if entries[0].EBX != 0x756E6547 || entries[1].EAX != 0x0652 {
 		t.Errorf("leaf 0/1: %+v %+v", entries[0], entries[1])
 	}
-	if entries[1].EDX != featFPU|featDE|featPSE|featTSC|featMSR|featCX8|featSEP|featPGE {
+	if entries[1].EDX != featFPU|featDE|featPSE|featTSC|featMSR|featCX8|featSEP|featPGE|featMMX|featFXSR {
 		t.Errorf("leaf 1 EDX %#x", entries[1].EDX)
 	}
 	if e, _ := cpuidTable(cpu.ModelPentium, host); e[1].EAX != 0x0543 || e[1].EDX&featSEP != 0 {

@@ -42,7 +42,9 @@
 // FNINIT state, Reset the power-on state. StoreEnv,
 // LoadEnv, Save and Restore produce and consume the FSTENV and FSAVE
 // images in their four forms (16/32-bit, real/protected: SDM Vol. 1,
-// figures 8-9 to 8-12).
+// figures 8-9 to 8-12). FXSave and FXRstor do the same for the one
+// FXSAVE layout (x87 and MMX part; the P2 has no SSE state). MMX, SetMMX,
+// MMXEnter and EMMS are the MMX register aliasing (mmx.go).
 //
 // # Executing instructions
 //

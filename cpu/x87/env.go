@@ -38,6 +38,7 @@ func get32(b []byte) uint32    { return uint32(get16(b)) | uint32(get16(b[2:]))<
 // the P6 does.
 func (f *FPU) StoreEnv(b []byte, fm Form) {
 	fip, fdp := f.FIP, f.FDP
+	tw := f.contentTags()
 	if fm == Real16 || fm == Real32 {
 		fip += uint32(f.FCS) << 4
 		fdp += uint32(f.FDS) << 4
@@ -46,7 +47,7 @@ func (f *FPU) StoreEnv(b []byte, fm Form) {
 	case Prot32:
 		put32(b[0:], 0xFFFF0000|uint32(f.CW))
 		put32(b[4:], 0xFFFF0000|uint32(f.SW))
-		put32(b[8:], 0xFFFF0000|uint32(f.TW))
+		put32(b[8:], 0xFFFF0000|uint32(tw))
 		put32(b[12:], f.FIP)
 		put32(b[16:], uint32(f.FCS)|uint32(f.FOP&0x7FF)<<16)
 		put32(b[20:], f.FDP)
@@ -54,7 +55,7 @@ func (f *FPU) StoreEnv(b []byte, fm Form) {
 	case Real32:
 		put32(b[0:], 0xFFFF0000|uint32(f.CW))
 		put32(b[4:], 0xFFFF0000|uint32(f.SW))
-		put32(b[8:], 0xFFFF0000|uint32(f.TW))
+		put32(b[8:], 0xFFFF0000|uint32(tw))
 		put32(b[12:], 0xFFFF0000|fip&0xFFFF)
 		put32(b[16:], fip&0xFFFF0000>>4|uint32(f.FOP&0x7FF))
 		put32(b[20:], 0xFFFF0000|fdp&0xFFFF)
@@ -62,7 +63,7 @@ func (f *FPU) StoreEnv(b []byte, fm Form) {
 	case Prot16:
 		put16(b[0:], f.CW)
 		put16(b[2:], f.SW)
-		put16(b[4:], f.TW)
+		put16(b[4:], tw)
 		put16(b[6:], uint16(f.FIP))
 		put16(b[8:], f.FCS)
 		put16(b[10:], uint16(f.FDP))
@@ -70,12 +71,28 @@ func (f *FPU) StoreEnv(b []byte, fm Form) {
 	case Real16:
 		put16(b[0:], f.CW)
 		put16(b[2:], f.SW)
-		put16(b[4:], f.TW)
+		put16(b[4:], tw)
 		put16(b[6:], uint16(fip))
 		put16(b[8:], uint16(fip>>4&0xF000)|f.FOP&0x7FF)
 		put16(b[10:], uint16(fdp))
 		put16(b[12:], uint16(fdp>>4&0xF000))
 	}
+}
+
+// contentTags is the tag word as FSTENV and FSAVE store it: empty
+// registers stay empty, the others get the tag of their contents (SDM
+// Vol. 3, 12.2.1). Only MMX instructions leave TW out of step with the
+// contents: they tag every register valid, whatever it holds.
+func (f *FPU) contentTags() uint16 {
+	var tw uint16
+	for r := 0; r < 8; r++ {
+		t := TagEmpty
+		if f.Tag(r) != TagEmpty {
+			t = TagOf(f.R[r])
+		}
+		tw |= uint16(t) << (2 * r)
+	}
+	return tw
 }
 
 // LoadEnv loads the environment in form fm from b (FLDENV). The control

@@ -29,8 +29,13 @@ func (f *FPU) MMXEnter() {
 	f.TW = 0
 }
 
-// EMMS tags every register empty.
-func (f *FPU) EMMS() { f.TW = 0xFFFF }
+// EMMS tags every register empty. Like every MMX instruction it also
+// sets TOP to 0 (SDM Vol. 3, 12.2: "Each time an MMX instruction is
+// executed, the TOS value is set to 000B", and table 12-2).
+func (f *FPU) EMMS() {
+	f.setTop(0)
+	f.TW = 0xFFFF
+}
 
 // Dump formats the state the way QEMU's -d cpu log does with the FPU
 // included: control, status (with TOP) and the abridged tag word (a bit
@@ -38,13 +43,7 @@ func (f *FPU) EMMS() { f.TW = 0xFFFF }
 // significand and the sign/exponent word.
 func (f *FPU) Dump() string {
 	var b strings.Builder
-	ftw := 0
-	for r := 0; r < 8; r++ {
-		if f.Tag(r) != TagEmpty {
-			ftw |= 1 << r
-		}
-	}
-	fmt.Fprintf(&b, "FCW=%04x FSW=%04x [ST=%d] FTW=%02x\n", f.CW, f.SW, f.Top(), ftw)
+	fmt.Fprintf(&b, "FCW=%04x FSW=%04x [ST=%d] FTW=%02x\n", f.CW, f.SW, f.Top(), f.AbridgedTag())
 	for r := 0; r < 8; r++ {
 		fmt.Fprintf(&b, "FPR%d=%016x %04x", r, f.R[r].Sig, f.R[r].Se)
 		if r&1 == 1 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"ringzero/bios/acpi"
@@ -13,6 +14,7 @@ import (
 	"ringzero/cpu"
 	"ringzero/cpu/interp"
 	"ringzero/cpu/kvm"
+	"ringzero/devices/apic"
 	"ringzero/devices/ata"
 	"ringzero/devices/bus"
 	"ringzero/devices/clock"
@@ -88,6 +90,8 @@ type Machine struct {
 	RAM   []byte
 
 	PIC    *pic.Controller
+	LAPIC  *apic.Local // the CPU's local APIC (Pentium II); nil on older models
+	IOAPIC *apic.IO    // the I/O APIC beside the 8259s; nil without a LAPIC
 	PIT    *pit.Timer
 	RTC    *cmos.RTC
 	KBC    *i8042.Controller
@@ -105,7 +109,13 @@ type Machine struct {
 	PCI    *pci.Host     // nil on the ISA board (the built-in BIOS)
 	FWCfg  *fwcfg.Device // QEMU's firmware configuration (PCI board)
 	stop   cpu.StopFlag
-	status int // exit status requested by a device
+	nmi    atomic.Bool // the CPU's NMI request (from the local APIC)
+	status int         // exit status requested by a device
+
+	lapicAt uint32 // where the local APIC's page is mapped, when lapicOn
+	lapicOn bool
+
+	wake chan struct{} // host input arrived: an idle run loop looks at once
 
 	env          cpu.Env // what the engine sees (kept for hand-overs)
 	handovers    int
@@ -134,12 +144,16 @@ func New(cfg Config) (*Machine, error) {
 	if cfg.RTCStart.IsZero() {
 		cfg.RTCStart = time.Now()
 	}
-	m := &Machine{cfg: cfg, Bus: bus.New(), Clock: clock.New(clock.DefaultHz)}
+	m := &Machine{cfg: cfg, Bus: bus.New(), Clock: clock.New(clock.DefaultHz), wake: make(chan struct{}, 1)}
 	if err := m.wire(); err != nil {
 		return nil, err
 	}
-	m.env = cpu.Env{Bus: m.Bus, Intr: m.PIC, Clock: m.Clock, Stop: &m.stop, OnInterrupt: cfg.OnInterrupt,
-		FERR: m.PIC.IRQ(13).Set}
+	var intr cpu.Interrupts = m.PIC
+	if m.LAPIC != nil {
+		intr = m.LAPIC
+	}
+	m.env = cpu.Env{Bus: m.Bus, Intr: intr, Clock: m.Clock, Stop: &m.stop, NMI: &m.nmi, OnInterrupt: cfg.OnInterrupt,
+		FERR: m.isaIRQ(13).Set}
 	eng, err := newEngine(cfg.Engine, cfg.Model, m.env)
 	if err != nil {
 		return nil, err
@@ -299,7 +313,11 @@ func (m *Machine) wire() error {
 	// ACPI tables (RSDP at E0000) in the 64 KiB below a 64 KiB BIOS; a
 	// larger BIOS (SeaBIOS) brings its own.
 	if len(rom) == 64<<10 {
-		tables, err := acpi.Build(acpi.DefaultConfig())
+		acfg := acpi.DefaultConfig()
+		if !hasAPIC(cfg.Model) {
+			acfg.MADT = nil
+		}
+		tables, err := acpi.Build(acfg)
 		must(err)
 		if err == nil {
 			// Writable: the FACS holds the global lock and the waking
@@ -317,7 +335,35 @@ func (m *Machine) wire() error {
 	ports(pic.MasterBase, pic.Ports, "pic1", m.PIC.MasterPorts(), bus.Size8)
 	ports(pic.SlaveBase, pic.Ports, "pic2", m.PIC.SlavePorts(), bus.Size8)
 	ports(pic.ELCRBase, pic.Ports, "elcr", m.PIC.ELCRPorts(), bus.Size8)
-	irqLine := m.PIC.IRQ
+	if hasAPIC(cfg.Model) {
+		// The APICs of a Pentium II board, as QEMU's pc machine has them:
+		// the local APIC is what the CPU asks, with the PIC's INTR on
+		// LINT0 (ExtINT from reset, so the 8259s work as before); the
+		// I/O APIC sees every ISA line beside the 8259s (isaIRQ) and
+		// sends to the local APIC, which sends EOIs of level-triggered
+		// vectors back.
+		m.IOAPIC = apic.NewIO(func(msg apic.Message) { m.LAPIC.Deliver(msg) })
+		m.LAPIC = apic.NewLocal(apic.LocalConfig{
+			Clock: clk,
+			PIC:   m.PIC,
+			NMI: irq.Func(func(level bool) {
+				if level {
+					m.nmi.Store(true)
+				}
+			}),
+			EOI: m.IOAPIC.EOI,
+			Remap: func(base uint32, on bool) {
+				// A guest that moves the page onto RAM or a device loses
+				// it (the bus keeps regions apart); that is its own doing
+				// and no host error.
+				_ = m.placeLAPIC(base, on)
+			},
+		})
+		m.PIC.SetINTR(m.LAPIC.LINT0())
+		must(b.MapMMIO(apic.IOBase, apic.IOSize, "ioapic", m.IOAPIC, bus.SizeAll))
+		must(m.placeLAPIC(apic.DefaultBase, true))
+	}
+	irqLine := m.isaIRQ
 
 	// Timer and system control port B.
 	m.PIT = pit.New(clk, irqLine(pit.IRQ))
@@ -336,6 +382,7 @@ func (m *Machine) wire() error {
 		OnReset:      m.requestReset,
 		OnA20:        m.A20.Controller,
 	})
+	m.KBC.SetNotify(m.wakeUp)
 	ports(0x60, 1, "kbd-data", m.KBC.Data(), bus.Size8)
 	ports(0x64, 1, "kbd-cmd", m.KBC.Command(), bus.Size8)
 	m.PortA = i8042.NewPortA(m.A20.PortA, m.requestReset)
@@ -344,6 +391,7 @@ func (m *Machine) wire() error {
 	// Serial ports.
 	for i, base := range []uint16{uart.COM1, 0x2F8} {
 		m.COM[i] = uart.New(clk, irqLine([]int{4, 3}[i]), orDiscard(cfg.Serial[i]))
+		m.COM[i].SetNotify(m.wakeUp)
 		ports(base, 8, fmt.Sprintf("com%d", i+1), m.COM[i], bus.Size8)
 	}
 
@@ -421,7 +469,7 @@ func (m *Machine) wire() error {
 
 	// The FPU error latch: IRQ 13 stays raised until the guest writes
 	// port 0xF0 (the AT's "clear math coprocessor busy").
-	ports(0xF0, 1, "fpu-clear", fpuClear{m.PIC.IRQ(13)}, bus.Size8)
+	ports(0xF0, 1, "fpu-clear", fpuClear{irqLine(13)}, bus.Size8)
 
 	// Port captures: a port nothing else decodes gets a write-only
 	// logger (reads all ones, as an empty ISA port); 0x80 is the POST
@@ -450,6 +498,58 @@ func (m *Machine) wire() error {
 		ports(piix.RCRPort, 1, "rcr", m.newResetControl(), bus.Size8)
 	}
 	return errors.Join(errs...)
+}
+
+// hasAPIC reports a model with a local APIC: the Pentium II (QEMU's
+// pc machine gives its CPUs one; the older -cpu models have none).
+func hasAPIC(m cpu.Model) bool { return m >= cpu.ModelP2 }
+
+// isaIRQ returns ISA interrupt line n as the devices drive it: the 8259
+// pair's input n and, on a board with an I/O APIC, that chip's pin n too,
+// but for IRQ 0 (the PIT), which goes to pin 2 (apic.ISATimerPin) as the
+// MADT's interrupt source override says, and IRQ 2, which the AT bus
+// turns into IRQ 9 on both.
+func (m *Machine) isaIRQ(n int) irq.Line {
+	p := m.PIC.IRQ(n)
+	if m.IOAPIC == nil || n < 0 || n >= pic.NumIRQ {
+		return p
+	}
+	pin := n
+	switch n {
+	case 0:
+		pin = apic.ISATimerPin
+	case pic.CascadeIRQ:
+		pin = 9
+	}
+	return bothLines{p, m.IOAPIC.Pin(pin)}
+}
+
+// bothLines drives an 8259 input and an I/O APIC pin together, as the
+// ISA IRQ wires do on a board with both.
+type bothLines [2]irq.Line
+
+func (b bothLines) Set(level bool) {
+	b[0].Set(level)
+	b[1].Set(level)
+}
+
+// placeLAPIC moves the local APIC's MMIO page to base, or removes it
+// (the guest wrote IA32_APIC_BASE, or a reset put it back). A page the
+// guest moves onto RAM or another device is left unmapped: the bus has
+// no overlapping regions.
+func (m *Machine) placeLAPIC(base uint32, on bool) error {
+	if m.lapicOn {
+		m.Bus.Unmap(m.lapicAt, apic.Size)
+		m.lapicOn = false
+	}
+	if !on {
+		return nil
+	}
+	if err := m.Bus.MapMMIO(base, apic.Size, "lapic", m.LAPIC, bus.SizeAll); err != nil {
+		return err
+	}
+	m.lapicAt, m.lapicOn = base, true
+	return nil
 }
 
 // mapPM maps the power-management block (PM1a events, control, timer) at

@@ -166,7 +166,7 @@ func (m *Machine) Run(ctx context.Context, opt RunOptions) (Result, error) {
 			lastTick = time.Now()
 			opt.Tick()
 		}
-		m.KBC.Poll()
+		m.pollHostInput()
 		budget := uint64(slice)
 		if d := opt.Debugger; d != nil {
 			t0 := time.Now()
@@ -225,8 +225,11 @@ func (m *Machine) Run(ctx context.Context, opt RunOptions) (Result, error) {
 	}
 }
 
-// idle handles a halted CPU: it moves virtual time to the next timer event
-// (sleeping until then in real time), so an interrupt can wake the CPU.
+// idle handles a halted CPU: it moves virtual time to the next timer event,
+// so an interrupt can wake the CPU. In real time it sleeps until that
+// event is due on the wall clock, but host input (a key, a serial byte)
+// wakes it early, and virtual time then moves only as far as the wall
+// clock did, so the input arrives at once instead of at the next timer.
 // It reports false if ctx ended first.
 func (m *Machine) idle(ctx context.Context, opt RunOptions, start time.Time, startNs uint64) bool {
 	d := m.Clock.NextDeadline()
@@ -235,11 +238,48 @@ func (m *Machine) idle(ctx context.Context, opt RunOptions, start time.Time, sta
 		// (or for ctx) in small steps.
 		d = m.Clock.CyclesFor(uint64(time.Millisecond))
 	}
-	m.Clock.Advance(d)
-	if opt.Realtime {
-		m.pace(ctx, start, startNs)
+	if !opt.Realtime {
+		m.Clock.Advance(d)
+		return ctx.Err() == nil
+	}
+	hz := m.Clock.Hz()
+	due := m.Clock.Now() + d/hz*1_000_000_000 + d%hz*1_000_000_000/hz
+	if wait := time.Until(start.Add(time.Duration(due - startNs))); wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		case <-m.wake:
+		}
+		t.Stop()
+	}
+	wall := startNs + uint64(time.Since(start))
+	switch {
+	case wall >= due:
+		m.Clock.Advance(d)
+	case wall > m.Clock.Now():
+		m.Clock.Advance(m.Clock.CyclesFor(wall - m.Clock.Now()))
 	}
 	return ctx.Err() == nil
+}
+
+// wakeUp is called, from any goroutine, when host input is queued: it
+// ends an idle wait early. It never blocks.
+func (m *Machine) wakeUp() {
+	select {
+	case m.wake <- struct{}{}:
+	default:
+	}
+}
+
+// pollHostInput lets queued host input (keys, serial bytes) start
+// reaching the devices; a halted guest waiting for an interrupt does not
+// touch their registers, which would do the same.
+func (m *Machine) pollHostInput() {
+	m.KBC.Poll()
+	for _, c := range m.COM {
+		c.Poll()
+	}
 }
 
 // pace sleeps while virtual time is ahead of the wall clock.
@@ -266,6 +306,11 @@ func (m *Machine) Reset() {
 		m.CPU.SetState(&s)
 	}
 	m.PIC.Reset()
+	if m.LAPIC != nil {
+		m.LAPIC.Reset()
+		m.IOAPIC.Reset()
+	}
+	m.nmi.Store(false)
 	m.PIT.Reset()
 	m.KBC.Reset()
 	m.PortA.Reset()

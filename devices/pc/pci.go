@@ -48,7 +48,7 @@ func (m *Machine) wirePCI(lowROM []byte) error {
 	host.Attach(slotHost, 0, nb)
 
 	// PIIX: ISA bridge with the PIRQ router, IDE, power management.
-	isa := piix.NewISA(m.PIC.IRQ)
+	isa := piix.NewISA(m.isaIRQ)
 	for n := 0; n < 4; n++ {
 		host.SetPIRQ(n, isa.PIRQ(n))
 	}

@@ -297,6 +297,9 @@ func (p *Port) SetNotify(fn func()) {
 // the clock's goroutine, e.g. once per run slice; register accesses do the
 // same, so only an interrupt-driven guest that is waiting needs it.
 func (p *Port) Poll() {
+	if p.hostLen.Load() == 0 {
+		return
+	}
 	p.evTime = p.clk.Now()
 	p.pumpHost()
 }

@@ -64,3 +64,23 @@ steps = [
 ]
 `, 3*time.Minute)
 }
+
+// TestIPXEKernel boots Debian's iPXE as a Linux kernel (ipxe.lkrn, which
+// runs in real mode on the BIOS and saves the FPU with FXSAVE on every
+// mode switch) to its banner.
+func TestIPXEKernel(t *testing.T) {
+	lkrn := fileFrom(t, "ipxe", "boot/ipxe.lkrn")
+	dir := t.TempDir()
+	if err := os.Symlink(lkrn, filepath.Join(dir, "ipxe.lkrn")); err != nil {
+		t.Fatal(err)
+	}
+	runSpec(t, dir, `
+[[guest]]
+name = "ipxe-lkrn"
+m = "64M"
+kernel = "ipxe.lkrn"
+steps = [
+  { expect = { screen = "iPXE [0-9.]+.* -- Open Source Network Boot Firmware" } },
+]
+`, 3*time.Minute)
+}

@@ -149,7 +149,7 @@ func run(in, out string) error {
 	return os.WriteFile(out, src, 0o644)
 }
 
-var knownFlags = map[string]bool{"lock": true, "str": true, "jmp": true, "end": true, "io": true, "priv": true, "alias": true, "undoc": true, "prefix": true}
+var knownFlags = map[string]bool{"lock": true, "str": true, "jmp": true, "end": true, "io": true, "priv": true, "alias": true, "undoc": true, "prefix": true, "np": true}
 
 func parseOp(inst, flags string) (*op, error) {
 	o := &op{}
@@ -205,7 +205,9 @@ func parseOp(inst, flags string) (*op, error) {
 			// register names ("ES", "DX", "CL") are all capitals and
 			// imply no ModRM byte.
 			switch method(a) {
-			case 'E', 'G', 'S', 'T':
+			case 'E', 'G', 'S', 'T', 'P', 'Q', 'N':
+				// P, Q, N: MMX registers (N: r/m with mod 11b
+				// only; the handler raises #UD for memory).
 				o.modrm = true
 			case 'M':
 				o.modrm, o.memOnly = true, true
