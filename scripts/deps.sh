@@ -12,8 +12,11 @@ WINDOW_DEBS="gcc libc6-dev pkg-config libgl1-mesa-dev libxrandr-dev libxcursor-d
 # gives the window tests a display, xdotool types into the window through
 # the X server and xwd (x11-apps) captures it. acpica-tools' iasl
 # disassembles the ACPI tables that bios/acpi builds; cpio reads back the
-# initramfs archives that testroms/debian writes.
-TEST_DEBS="nasm qemu-system-x86 bochs bochs-term bochsbios vgabios xvfb xauth xdotool x11-apps acpica-tools seabios gdb cpio grub-pc-bin grub-common xorriso mtools isolinux syslinux-common memtest86+"
+# initramfs archives that testroms/debian writes, and dosfstools, syslinux
+# and mtools make its SYSLINUX disk; grub-pc-bin, grub-common, xorriso,
+# isolinux and syslinux-common make the CDs the El Torito tests boot, and
+# memtest86+ is one of them.
+TEST_DEBS="nasm qemu-system-x86 bochs bochs-term bochsbios vgabios xvfb xauth xdotool x11-apps acpica-tools seabios gdb cpio dosfstools syslinux grub-pc-bin grub-common xorriso mtools isolinux syslinux-common memtest86+"
 
 # missing_debs prints the packages among its arguments that are not
 # installed; nothing if dpkg is not there to ask.
