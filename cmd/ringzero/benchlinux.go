@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -154,16 +155,15 @@ func timeQEMU(timeout time.Duration, bin string, re *regexp.Regexp, args ...stri
 	}
 	cmd.Wait()
 	if !w.seen() {
-		return 0, fmt.Errorf("qemu: /%s/ not seen on its serial port: %s %q", re, firstLineOf(errb.String()), w.tail())
+		return 0, fmt.Errorf("qemu: /%s/ not seen on its serial port: %s %q", re, firstLine(errb.String()), w.tail())
 	}
 	return w.at.Sub(start), nil
 }
 
-func firstLineOf(s string) string {
-	if i := bytes.IndexByte([]byte(s), '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
+// firstLine is s up to its first newline.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }
 
 // markWatcher collects serial output and calls found the first time re

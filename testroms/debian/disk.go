@@ -14,17 +14,16 @@ import (
 // cmdline, on a serial console on COM1. It needs Debian's dosfstools
 // (mkfs.fat), syslinux and mtools, and no root.
 func SyslinuxDisk(path string, sizeMiB int, kernel, initrd, cmdline string) error {
+	tools := map[string]string{}
 	for _, tool := range []string{"mkfs.fat", "syslinux", "mcopy"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if _, err2 := os.Stat("/usr/sbin/" + tool); tool == "mkfs.fat" && err2 == nil {
-				continue
+		p, err := exec.LookPath(tool)
+		if err != nil {
+			// mkfs.fat lives in /sbin, which a user's PATH may lack.
+			if p, err = exec.LookPath("/usr/sbin/" + tool); err != nil {
+				return fmt.Errorf("%w: %s not found (Debian packages dosfstools, syslinux, mtools)", ErrUnavailable, tool)
 			}
-			return fmt.Errorf("%w: %s not found (Debian packages dosfstools, syslinux, mtools)", ErrUnavailable, tool)
 		}
-	}
-	mkfs := "mkfs.fat"
-	if _, err := exec.LookPath(mkfs); err != nil {
-		mkfs = "/usr/sbin/mkfs.fat"
+		tools[tool] = p
 	}
 	os.Remove(path)
 	f, err := os.Create(path)
@@ -42,11 +41,11 @@ func SyslinuxDisk(path string, sizeMiB int, kernel, initrd, cmdline string) erro
 		return err
 	}
 	steps := [][]string{
-		{mkfs, "-n", "RINGZERO", path},
-		{"syslinux", "--install", path},
-		{"mcopy", "-i", path, kernel, "::vmlinuz"},
-		{"mcopy", "-i", path, initrd, "::initrd.gz"},
-		{"mcopy", "-i", path, cfg, "::syslinux.cfg"},
+		{tools["mkfs.fat"], "-n", "RINGZERO", path},
+		{tools["syslinux"], "--install", path},
+		{tools["mcopy"], "-i", path, kernel, "::vmlinuz"},
+		{tools["mcopy"], "-i", path, initrd, "::initrd.gz"},
+		{tools["mcopy"], "-i", path, cfg, "::syslinux.cfg"},
 	}
 	for _, s := range steps {
 		if out, err := exec.Command(s[0], s[1:]...).CombinedOutput(); err != nil {

@@ -81,17 +81,20 @@ func Fetch(name string) (string, error) {
 			return "", fmt.Errorf("%w: %s not found (not a Debian system)", ErrUnavailable, tool)
 		}
 	}
-	dl := filepath.Join(cache, "download")
+	// Each package downloads into a folder of its own, so the one .deb
+	// there is the one apt-get just fetched.
+	dl := dir + ".download"
+	os.RemoveAll(dl)
 	if err := os.MkdirAll(dl, 0o755); err != nil {
 		return "", fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
+	defer os.RemoveAll(dl)
 	args := []string{"download", "-q", name}
 	if os.Geteuid() == 0 {
 		// As root apt hands the download to the _apt user, who may not
 		// be able to write to the cache folder.
 		args = append([]string{"-o", "APT::Sandbox::User=root"}, args...)
 	}
-	before, _ := filepath.Glob(filepath.Join(dl, "*.deb"))
 	cmd := exec.Command("apt-get", args...)
 	cmd.Dir = dl
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -101,10 +104,11 @@ func Fetch(name string) (string, error) {
 		}
 		return "", fmt.Errorf("%w: apt-get download %s: %v: %s%s", ErrUnavailable, name, err, firstLine(out), hint)
 	}
-	deb, err := newestDeb(dl, name, before)
-	if err != nil {
-		return "", err
+	debs, _ := filepath.Glob(filepath.Join(dl, "*.deb"))
+	if len(debs) != 1 {
+		return "", fmt.Errorf("apt-get download %s left %d .deb files in %s, want 1", name, len(debs), dl)
 	}
+	deb := debs[0]
 	tmp := dir + ".tmp"
 	os.RemoveAll(tmp)
 	if out, err := exec.Command("dpkg-deb", "-x", deb, tmp).CombinedOutput(); err != nil {
@@ -118,34 +122,6 @@ func Fetch(name string) (string, error) {
 		return "", err
 	}
 	return dir, nil
-}
-
-// newestDeb finds the .deb apt-get download just wrote for name.
-func newestDeb(dl, name string, before []string) (string, error) {
-	base, _, _ := strings.Cut(name, ":")
-	matches, _ := filepath.Glob(filepath.Join(dl, base+"_*.deb"))
-	if len(matches) == 0 {
-		return "", fmt.Errorf("apt-get download %s wrote no %s_*.deb in %s", name, base, dl)
-	}
-	seen := map[string]bool{}
-	for _, b := range before {
-		seen[b] = true
-	}
-	newest, newestTime := "", int64(0)
-	for _, m := range matches {
-		st, err := os.Stat(m)
-		if err != nil {
-			continue
-		}
-		t := st.ModTime().UnixNano()
-		if !seen[m] {
-			t = 1<<62 + t // just downloaded: prefer it
-		}
-		if t > newestTime {
-			newest, newestTime = m, t
-		}
-	}
-	return newest, nil
 }
 
 // firstLine is the first non-empty line of out, for one-line errors.

@@ -31,9 +31,13 @@ func runSpec(t *testing.T, dir, text string, timeout time.Duration) spec.Result 
 	return res
 }
 
-// fileFrom fetches pkg and returns the path of file in it.
+// fileFrom fetches pkg and returns the path of file in it, for a test
+// that boots it (so not with -short).
 func fileFrom(t *testing.T, pkg, file string) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("boots a guest; not with -short")
+	}
 	dir, err := Fetch(pkg)
 	need(t, err)
 	p := filepath.Join(dir, file)
