@@ -16,7 +16,8 @@ import (
 	"ringzero/devices/pc"
 )
 
-// The tests here boot CDs made by real tools from Debian packages: a GRUB
+// The tests here boot CDs, under the built-in BIOS and under Debian's
+// SeaBIOS, made by real tools from Debian packages: a GRUB
 // rescue CD (grub-mkrescue: no-emulation El Torito, GRUB reading the CD
 // through INT 13h AH=42h), an ISOLINUX CD (INT 13h AH=4Bh to find its own
 // image, then AH=42h) and memtest86+'s ISO (1.44M diskette emulation).
@@ -47,11 +48,40 @@ type realRun struct {
 	elapsed time.Duration // until then, or the end
 }
 
-// bootUntil boots the CD image at path on the ringzero board (built-in
-// BIOS, -boot d, 64 MiB, a Pentium II) until the guest powers off or
+// firmware is a BIOS the CDs boot under.
+type firmware struct {
+	name          string
+	bios, vgabios []byte
+}
+
+// firmwares returns the built-in BIOS and Debian's SeaBIOS with its
+// stdvga option ROM (package seabios; skipped without it, unless
+// RINGZERO_NO_SKIP=1).
+func firmwares(t *testing.T) []firmware {
+	t.Helper()
+	seabios, err := os.ReadFile(needFile(t, "/usr/share/seabios/bios-256k.bin", "seabios"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vgabios, err := os.ReadFile(needFile(t, "/usr/share/seabios/vgabios-stdvga.bin", "seabios"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []firmware{{"builtin-bios", bios.Image, nil}, {"seabios", seabios, vgabios}}
+}
+
+// eachFirmware runs boot as a subtest under each firmware.
+func eachFirmware(t *testing.T, boot func(t *testing.T, fw firmware)) {
+	for _, fw := range firmwares(t) {
+		t.Run(fw.name, func(t *testing.T) { boot(t, fw) })
+	}
+}
+
+// bootUntil boots the CD image at path on the ringzero board (firmware
+// fw, -boot d, 64 MiB, a Pentium II) until the guest powers off or
 // exits, or done (asked about every 10 ms with the text screen and COM1's
 // output) says yes, or timeout passes.
-func bootUntil(t *testing.T, path string, timeout time.Duration, done func(screen, serial string) bool) realRun {
+func bootUntil(t *testing.T, fw firmware, path string, timeout time.Duration, done func(screen, serial string) bool) realRun {
 	t.Helper()
 	img, err := disk.Open(path, true, false)
 	if err != nil {
@@ -62,7 +92,8 @@ func bootUntil(t *testing.T, path string, timeout time.Duration, done func(scree
 	m, err := pc.New(pc.Config{
 		Model:    cpu.ModelP2,
 		MemBytes: 64 << 20,
-		BIOS:     bios.Image,
+		BIOS:     fw.bios,
+		VGABIOS:  fw.vgabios,
 		Boot:     "d",
 		CDROM:    img,
 		Serial:   [2]io.Writer{&serial, nil},
@@ -127,22 +158,24 @@ menuentry "ringzero" {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("grub-mkrescue: %v\n%s", err, out)
 	}
-	var entry time.Duration // until GRUB starts the menu entry
-	start := time.Now()
-	r := bootUntil(t, iso, 120*time.Second, func(_, serial string) bool {
-		if entry == 0 && strings.Contains(serial, "Booting `ringzero'") {
-			entry = time.Since(start)
+	eachFirmware(t, func(t *testing.T, fw firmware) {
+		var entry time.Duration // until GRUB starts the menu entry
+		start := time.Now()
+		r := bootUntil(t, fw, iso, 120*time.Second, func(_, serial string) bool {
+			if entry == 0 && strings.Contains(serial, "Booting `ringzero'") {
+				entry = time.Since(start)
+			}
+			return false
+		})
+		if r.err != nil || r.result.Outcome != pc.PowerOff {
+			t.Fatalf("GRUB did not power off: %v", r)
 		}
-		return false
+		if !strings.Contains(r.serial, "RINGZERO GRUB OK") {
+			t.Fatalf("no line from grub.cfg on COM1: %v", r)
+		}
+		t.Logf("GRUB booted its menu entry %v and powered off %v after power-on",
+			entry.Round(time.Millisecond), r.elapsed.Round(time.Millisecond))
 	})
-	if r.err != nil || r.result.Outcome != pc.PowerOff {
-		t.Fatalf("GRUB did not power off: %v", r)
-	}
-	if !strings.Contains(r.serial, "RINGZERO GRUB OK") {
-		t.Fatalf("no line from grub.cfg on COM1: %v", r)
-	}
-	t.Logf("GRUB booted its menu entry %v and powered off %v after power-on",
-		entry.Round(time.Millisecond), r.elapsed.Round(time.Millisecond))
 }
 
 // TestElToritoISOLINUXCD makes an ISOLINUX CD (xorriso, no emulation, a
@@ -181,21 +214,23 @@ func TestElToritoISOLINUXCD(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("xorriso: %v\n%s", err, out)
 	}
-	r := bootUntil(t, iso, 120*time.Second, func(screen, _ string) bool {
-		return strings.Contains(screen, "RINGZERO ISOLINUX OK\nboot:")
-	})
-	if !r.reached {
-		t.Fatalf("ISOLINUX did not reach its prompt: %v", r)
-	}
-	for _, bad := range []string{"wing it", "Boot failed", "Image checksum error"} {
-		if strings.Contains(r.screen, bad) {
-			t.Errorf("ISOLINUX says %q: %v", bad, r)
+	eachFirmware(t, func(t *testing.T, fw firmware) {
+		r := bootUntil(t, fw, iso, 120*time.Second, func(screen, _ string) bool {
+			return strings.Contains(screen, "RINGZERO ISOLINUX OK\nboot:")
+		})
+		if !r.reached {
+			t.Fatalf("ISOLINUX did not reach its prompt: %v", r)
 		}
-	}
-	if !strings.Contains(r.serial, "ISOLINUX 6") {
-		t.Errorf("no ISOLINUX banner on COM1: %v", r)
-	}
-	t.Logf("ISOLINUX prompt %v after power-on", r.elapsed.Round(time.Millisecond))
+		for _, bad := range []string{"wing it", "Boot failed", "Image checksum error"} {
+			if strings.Contains(r.screen, bad) {
+				t.Errorf("ISOLINUX says %q: %v", bad, r)
+			}
+		}
+		if !strings.Contains(r.serial, "ISOLINUX 6") {
+			t.Errorf("no ISOLINUX banner on COM1: %v", r)
+		}
+		t.Logf("ISOLINUX prompt %v after power-on", r.elapsed.Round(time.Millisecond))
+	})
 }
 
 // TestElToritoMemtest86PlusCD boots Debian's memtest86+ ISO (a 1.44M
@@ -205,11 +240,13 @@ func TestElToritoMemtest86PlusCD(t *testing.T) {
 		t.Skip("guest boot: skipped with -short")
 	}
 	iso := needFile(t, "/usr/lib/memtest86+/memtest86+ia32.iso", "memtest86+")
-	r := bootUntil(t, iso, 120*time.Second, func(screen, _ string) bool {
-		return strings.Contains(screen, "Memtest86") && strings.Contains(screen, "to start testing")
+	eachFirmware(t, func(t *testing.T, fw firmware) {
+		r := bootUntil(t, fw, iso, 120*time.Second, func(screen, _ string) bool {
+			return strings.Contains(screen, "Memtest86") && strings.Contains(screen, "to start testing")
+		})
+		if !r.reached {
+			t.Fatalf("memtest86+ did not reach its start screen: %v", r)
+		}
+		t.Logf("memtest86+ start screen %v after power-on", r.elapsed.Round(time.Millisecond))
 	})
-	if !r.reached {
-		t.Fatalf("memtest86+ did not reach its start screen: %v", r)
-	}
-	t.Logf("memtest86+ start screen %v after power-on", r.elapsed.Round(time.Millisecond))
 }

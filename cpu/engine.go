@@ -37,6 +37,9 @@ type Clock interface {
 	// NextDeadline is the number of cycles until the next timer event;
 	// engines end their run slice there so devices fire on time.
 	NextDeadline() uint64
+	// Cycles is the total number of cycles advanced, idle time included
+	// (the time-stamp counter follows it).
+	Cycles() uint64
 }
 
 // StopFlag lets a device ask the running engine to return after the

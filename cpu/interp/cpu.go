@@ -58,7 +58,8 @@ type CPU struct {
 	// iteration lowers CX (it depends on which access faulted).
 	strFaultDec int
 
-	tscOffset uint64    // TSC = Cycles + tscOffset (WRMSR 10h moves it)
+	tscOffset uint64    // TSC = virtual cycles + tscOffset (WRMSR 10h moves it)
+	sliceBase uint64    // s.Cycles when the running slice began (the clock has the cycles before it)
 	sysenter  [3]uint32 // SYSENTER_CS, _ESP, _EIP MSRs
 
 	inNMI bool // an NMI handler runs: further NMIs wait for IRET
@@ -151,6 +152,7 @@ func (c *CPU) Reset() {
 	c.updateBreakpoints()
 	c.inNMI, c.pendingDB = false, 0
 	c.events = true
+	c.tscOffset = -c.cycles() // RESET clears the time-stamp counter
 }
 
 // fault is the private panic value that unwinds a faulting instruction; it
@@ -192,8 +194,10 @@ func (c *CPU) Run(ctx context.Context, budget uint64) (exit cpu.Exit, err error)
 			}
 		}
 		before := c.s.Cycles
+		c.sliceBase = before
 		reason, err := c.runSlice(n)
 		if c.env.Clock != nil && c.s.Cycles > before {
+			c.sliceBase = c.s.Cycles
 			c.env.Clock.Advance(c.s.Cycles - before)
 		}
 		if err != nil {

@@ -342,12 +342,25 @@ func cpuid(c *CPU, in *decode.Inst) {
 	c.s.Regs[cpu.EAX], c.s.Regs[cpu.EBX], c.s.Regs[cpu.ECX], c.s.Regs[cpu.EDX] = a, b, cx, d
 }
 
-// rdtsc returns the retired-cycle count (CR4.TSD restricts it to ring 0).
+// cycles is the virtual cycle count: the clock's, which includes the
+// time the machine idled with the CPU halted, plus the cycles of the
+// running slice not yet handed to it; the retired-instruction count when
+// there is no clock. The time-stamp counter follows it, so the TSC keeps
+// pace with the timers in virtual time (a guest that calibrates it
+// against the PIT and later sleeps sees no jump).
+func (c *CPU) cycles() uint64 {
+	if c.env.Clock == nil {
+		return c.s.Cycles
+	}
+	return c.env.Clock.Cycles() + c.s.Cycles - c.sliceBase
+}
+
+// rdtsc returns the time-stamp counter (CR4.TSD restricts it to ring 0).
 func rdtsc(c *CPU, in *decode.Inst) {
 	if c.s.CR[4]&(1<<2) != 0 && c.cpl() != 0 {
 		c.raiseCode(cpu.VecGP, 0)
 	}
-	t := c.s.Cycles + c.tscOffset
+	t := c.cycles() + c.tscOffset
 	c.s.Regs[cpu.EAX], c.s.Regs[cpu.EDX] = uint32(t), uint32(t>>32)
 }
 
@@ -365,7 +378,7 @@ func rdmsr(c *CPU, in *decode.Inst) {
 	var v uint64
 	switch n := c.s.Regs[cpu.ECX]; n {
 	case msrTSC:
-		v = c.s.Cycles + c.tscOffset
+		v = c.cycles() + c.tscOffset
 	case msrSysenterCS, msrSysenterESP, msrSysenterEIP:
 		if c.model < cpu.ModelP2 {
 			c.raiseCode(cpu.VecGP, 0)
@@ -388,7 +401,7 @@ func wrmsr(c *CPU, in *decode.Inst) {
 	v := uint64(c.s.Regs[cpu.EDX])<<32 | uint64(c.s.Regs[cpu.EAX])
 	switch n := c.s.Regs[cpu.ECX]; n {
 	case msrTSC:
-		c.tscOffset = v - c.s.Cycles
+		c.tscOffset = v - c.cycles()
 	case msrSysenterCS, msrSysenterESP, msrSysenterEIP:
 		if c.model < cpu.ModelP2 {
 			c.raiseCode(cpu.VecGP, 0)
