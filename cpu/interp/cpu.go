@@ -152,6 +152,7 @@ func (c *CPU) Reset() {
 	c.updateBreakpoints()
 	c.inNMI, c.pendingDB = false, 0
 	c.events = true
+	c.sliceBase = c.s.Cycles  // the state's count restarted at 0
 	c.tscOffset = -c.cycles() // RESET clears the time-stamp counter
 }
 
