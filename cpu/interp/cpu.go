@@ -194,13 +194,9 @@ func (c *CPU) Run(ctx context.Context, budget uint64) (exit cpu.Exit, err error)
 				n = d
 			}
 		}
-		before := c.s.Cycles
-		c.sliceBase = before
+		c.sliceBase = c.s.Cycles
 		reason, err := c.runSlice(n)
-		if c.env.Clock != nil && c.s.Cycles > before {
-			c.sliceBase = c.s.Cycles
-			c.env.Clock.Advance(c.s.Cycles - before)
-		}
+		c.syncClock()
 		if err != nil {
 			return cpu.Exit{Reason: cpu.ExitNone}, err
 		}

@@ -45,8 +45,7 @@ func (c *CPU) readPhys(a uint32, size int) uint32 {
 			}
 		}
 	}
-	c.events = true // MMIO may raise an interrupt or a stop request
-	return c.env.Bus.Read(a, size)
+	return c.deviceRead(a, size)
 }
 
 // writePhys writes size bytes at physical address a.
@@ -69,8 +68,7 @@ func (c *CPU) writePhys(a uint32, size int, v uint32) {
 			return
 		}
 	}
-	c.events = true
-	c.env.Bus.Write(a, size, v)
+	c.deviceWrite(a, size, v)
 }
 
 // Segmented memory access. Real mode on the 8086/186 wraps offsets at
@@ -199,8 +197,7 @@ func (c *CPU) readPaged(lin uint32, size int, a mmu.Access) uint32 {
 	if host != nil {
 		return loadLE(host[off:], size)
 	}
-	c.events = true
-	return c.env.Bus.Read(phys, size)
+	return c.deviceRead(phys, size)
 }
 
 // writePaged writes through the TLB. A write that crosses a page checks
@@ -231,8 +228,7 @@ func (c *CPU) writePaged(lin uint32, size int, v uint32, a mmu.Access) {
 		storeLE(host[off:], size, v)
 		return
 	}
-	c.events = true
-	c.env.Bus.Write(phys, size, v)
+	c.deviceWrite(phys, size, v)
 }
 
 func loadLE(b []byte, size int) uint32 {

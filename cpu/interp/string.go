@@ -196,7 +196,7 @@ func ins(c *CPU, in *decode.Inst, step uint32) bool {
 	c.checkIO(port, n)
 	// The write is probed first so a faulting store does not lose the
 	// port read's side effect ordering on the 286+ (limit check first).
-	c.dstWrite(in, n, step, c.env.Bus.In(port, int(n)))
+	c.dstWrite(in, n, step, c.portIn(port, n))
 	c.stepAfter(in, step, cpu.EDI)
 	return true
 }
@@ -205,7 +205,7 @@ func outs(c *CPU, in *decode.Inst, step uint32) bool {
 	n := elemSize(in)
 	port := uint16(c.s.Regs[cpu.EDX])
 	c.checkIO(port, n)
-	c.env.Bus.Out(port, int(n), c.src(in, n, step))
+	c.portOut(port, n, c.src(in, n, step))
 	c.stepAfter(in, step, cpu.ESI)
 	return true
 }

@@ -41,12 +41,12 @@ func (c *CPU) checkIO(port uint16, n uint8) {
 
 func (c *CPU) in(port uint16, n uint8) uint32 {
 	c.checkIO(port, n)
-	return c.env.Bus.In(port, int(n))
+	return c.portIn(port, n)
 }
 
 func (c *CPU) out(port uint16, n uint8, v uint32) {
 	c.checkIO(port, n)
-	c.env.Bus.Out(port, int(n), v)
+	c.portOut(port, n, v)
 }
 
 func inALIb(c *CPU, in *decode.Inst)  { c.setReg8(0, uint8(c.in(uint16(in.Imm&0xFF), 1))) }

@@ -361,8 +361,12 @@ func (m *Machine) handOver(why error) error {
 // Handovers counts engine changes during the run.
 func (m *Machine) Handovers() int { return m.handovers }
 
-// ended tells the debugger how the run ended and returns r.
+// ended sends what the UARTs still hold to the host, tells the debugger
+// how the run ended and returns r.
 func (m *Machine) ended(opt RunOptions, r Result) Result {
+	for _, p := range m.COM {
+		p.Drain()
+	}
 	if opt.Debugger != nil {
 		opt.Debugger.Exited(r.Status)
 	}

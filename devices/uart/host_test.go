@@ -350,3 +350,32 @@ func TestHostModemLines(t *testing.T) {
 	r.port.Reset()
 	r.expect(msr, "MSR after Reset", 0x80)
 }
+
+// TestDrainSendsWhatIsLeft: characters still in the shift register and
+// the transmit FIFO when the run ends reach the host, in order, once.
+func TestDrainSendsWhatIsLeft(t *testing.T) {
+	w := newGateWriter()
+	close(w.gate)
+	clk, b, p := newPort(t, w)
+	for _, c := range []byte("pass\n") {
+		b.Out(uart.COM1+rbr, 1, uint32(c))
+	}
+	clk.AdvanceTo(clk.Now() + ct) // 'p' is out, "ass\n" still waits
+	p.Drain()
+	if err := p.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.String(); got != "pass\n" {
+		t.Errorf("host got %q, want %q", got, "pass\n")
+	}
+	if lsr := b.In(uart.COM1+lsr, 1); lsr&lsrTEMT == 0 {
+		t.Errorf("LSR %#x after Drain: transmitter not empty", lsr)
+	}
+	clk.AdvanceTo(clk.Now() + 10*ct)
+	if err := p.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.String(); got != "pass\n" {
+		t.Errorf("after Drain the line sent more: host got %q", got)
+	}
+}

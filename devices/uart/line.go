@@ -334,3 +334,25 @@ func (p *Port) rxArrive(deadline uint64) {
 	p.receiveChar(b&p.wordMask(), 0)
 	p.pumpHost()
 }
+
+// Drain hands what is still waiting to go out, the character in the
+// shift register and then the transmit FIFO, to the host writer at once,
+// unless the port loops back. The board calls it when a run ends
+// (power-off, debug exit, -no-reboot): a real line would carry them for
+// a few more character times, and a guest that prints its last line and
+// exits at once must not lose it. Like the register accesses, it runs on
+// the machine's goroutine.
+func (p *Port) Drain() {
+	if p.loopback() {
+		return
+	}
+	if p.tsrBusy {
+		p.txTimer.Stop()
+		p.tsrBusy = false
+		p.out.put(p.tsr)
+	}
+	for p.tx.n > 0 {
+		p.out.put(p.tx.pop())
+	}
+	p.update()
+}
