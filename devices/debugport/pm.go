@@ -278,6 +278,17 @@ func (e *EventBlock) WritePort(off uint16, size int, v uint32) {
 	p.update()
 }
 
+// SetACPIMode sets or clears SCI_EN, as a firmware's SMI handler does
+// for the OS's ACPI_ENABLE or ACPI_DISABLE command on SMI_CMD.
+func (p *PowerManagement) SetACPIMode(on bool) {
+	if on {
+		p.cnt |= cntSCIEN
+	} else {
+		p.cnt &^= cntSCIEN
+	}
+	p.update()
+}
+
 // ControlBlock is the bus.PortHandler of the PM1a control block.
 type ControlBlock struct{ p *PowerManagement }
 

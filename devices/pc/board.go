@@ -107,6 +107,7 @@ type Machine struct {
 	Exit   *debugport.Exit
 	PM     *debugport.PowerManagement
 	PCI    *pci.Host     // nil on the ISA board (the built-in BIOS)
+	APM    *piix.APM     // APM control and status ports (PCI board)
 	FWCfg  *fwcfg.Device // QEMU's firmware configuration (PCI board)
 	stop   cpu.StopFlag
 	nmi    atomic.Bool // the CPU's NMI request (from the local APIC)

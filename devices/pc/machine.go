@@ -325,11 +325,13 @@ func (m *Machine) Reset() {
 	}
 	m.Debug.Reset()
 	m.POST.Reset()
+	m.PM.Reset()
 	if m.Exit != nil {
 		m.Exit.Reset()
 	}
 	if m.PCI != nil {
 		m.PCI.Reset()
+		m.APM.Reset()
 	}
 	m.Bus.SetA20(true)
 	m.resets++

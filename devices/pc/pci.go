@@ -68,6 +68,12 @@ func (m *Machine) wirePCI(lowROM []byte) error {
 		}
 	}
 	host.Attach(piix.Slot, piix.FnPM, pm)
+	// APM control: the OS's ACPI_ENABLE on the FADT's SMI_CMD sets
+	// SCI_EN (no SMM here to do it).
+	m.APM = &piix.APM{OnACPIMode: m.PM.SetACPIMode}
+	if err := b.MapPorts(piix.APMPort, piix.APMSize, "apm", m.APM, bus.Size8); err != nil {
+		return err
+	}
 
 	// The standard VGA and its option ROM.
 	vgaFn, err := vga.NewPCI(m.VGA, cfg.VGABIOS)
@@ -97,7 +103,7 @@ func (m *Machine) wirePCI(lowROM []byte) error {
 		}
 	}
 
-	// fw_cfg: RAM size, E820, boot order, serial console.
+	// fw_cfg: RAM size, E820, boot order, IRQ 0 override, serial console.
 	fw := fwcfg.New()
 	m.FWCfg = fw
 	fw.SetRAMSize(cfg.MemBytes)
@@ -108,6 +114,11 @@ func (m *Machine) wirePCI(lowROM []byte) error {
 		'd': fwcfg.ATAPath(piix.Slot, piix.FnIDE, 1, 0),
 	}))
 	fw.SetBootFailWait(-1)
+	if m.IOAPIC != nil {
+		// The PIT's IRQ 0 is wired to I/O APIC pin 2 (isaIRQ): SeaBIOS
+		// then puts the override in its MADT.
+		fw.SetItem(fwcfg.KeyIRQ0Override, []byte{1, 0, 0, 0})
+	}
 	if cfg.SerialConsole {
 		fw.SetSerialConsole(0x3F8)
 	}
