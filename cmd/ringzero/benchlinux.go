@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -31,10 +32,11 @@ func benchLinuxCmd(args []string, stdout, stderr io.Writer) int {
 	mem := fs.Int("m", 256, "RAM in `MiB`")
 	kernel := fs.String("kernel", "", "bzImage `file` (default: Debian 12's linux-image-686, fetched, with a busybox-static initramfs)")
 	initrd := fs.String("initrd", "", "initramfs `file` for -kernel")
-	appendArg := fs.String("append", "console=ttyS0", "kernel command `line`")
+	appendArg := fs.String("append", "console=ttyS0,115200", "kernel command `line`")
 	until := fs.String("until", "ringzero: busybox shell", "`regexp` on COM1 that ends the run")
 	qemu := fs.String("qemu", "qemu-system-i386", "QEMU `binary` to compare with; \"\" skips it")
 	timeout := fs.Duration("timeout", 30*time.Minute, "give up on either after `duration`")
+	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of ringzero's run to `file` (go tool pprof)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: ringzero bench linux [flags]\n\nTime a Linux boot to its shell on ringzero and on QEMU TCG.\n\nFlags:")
 		fs.PrintDefaults()
@@ -96,9 +98,22 @@ func benchLinuxCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "bench linux", err)
 	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return usageError(stderr, "bench linux", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return usageError(stderr, "bench linux", err)
+		}
+	}
 	start := time.Now()
 	res, err := mach.Run(ctx, pc.RunOptions{})
 	rz := time.Since(start)
+	if *cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
 	if !w.seen() {
 		return usageError(stderr, "bench linux", fmt.Errorf("ringzero: /%s/ not seen on COM1 (%v, %v); last output: %q", *until, res.Outcome, err, w.tail()))
 	}
