@@ -229,6 +229,11 @@ func TestElToritoISOLINUXCD(t *testing.T) {
 		if !strings.Contains(r.serial, "ISOLINUX 6") {
 			t.Errorf("no ISOLINUX banner on COM1: %v", r)
 		}
+		if fw.name == "seabios" && !strings.Contains(r.screen, "SeaBIOS (version") {
+			// ISOLINUX keeps the screen: SeaBIOS's banner, drawn by
+			// the stdvga option ROM, is still at the top.
+			t.Errorf("no SeaBIOS banner on the VGA screen: %v", r)
+		}
 		t.Logf("ISOLINUX prompt %v after power-on", r.elapsed.Round(time.Millisecond))
 	})
 }
