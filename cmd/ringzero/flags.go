@@ -142,7 +142,7 @@ func newRunFlags(o *RunOptions) *flagList {
 	l.str(&o.CDROM, "cdrom", "", "CD-ROM ISO image `FILE`")
 	l.add((*bootValue)(&o.Boot), "boot", "boot `ORDER`: drive letters a (floppy), c (disk), d (CD-ROM), as in -boot d or -boot order=dc,once=d")
 	l.boolean(&o.Snapshot, "snapshot", "write disk changes to memory only and drop them at exit")
-	l.str(&o.Kernel, "kernel", "", "boot this kernel `BZIMAGE` directly: Linux, or Multiboot 1/2")
+	l.str(&o.Kernel, "kernel", "", "boot this kernel `BZIMAGE` directly: Linux, or Multiboot 1/2 (built-in BIOS only)")
 	l.str(&o.Initrd, "initrd", "", "initial RAM disk `FILE` for -kernel (Multiboot: modules \"file args,file args\")")
 	l.str(&o.Append, "append", "", "kernel command line `ARGS` for -kernel")
 

@@ -174,6 +174,13 @@ func (m *Machine) loadKernel() error {
 	if m.cfg.Kernel == nil {
 		return nil
 	}
+	if m.pciBoard() {
+		// The kernel goes in through CMOS to the built-in BIOS's INT 19h;
+		// a 128/256 KiB firmware (SeaBIOS) never looks there and would
+		// boot a disk instead. QEMU gives SeaBIOS an option ROM that
+		// reads the kernel from fw_cfg; there is none here yet.
+		return errors.New("-kernel: needs the built-in BIOS (not -bios with a 128 or 256 KiB image such as SeaBIOS)")
+	}
 	ram := m.RAM[:m.cfg.MemBytes]
 	var e linuxboot.Entry
 	if multiboot.Detect(m.cfg.Kernel) != multiboot.None && !isBzImage(m.cfg.Kernel) {

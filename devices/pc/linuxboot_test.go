@@ -85,3 +85,13 @@ func TestKernelErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestKernelNeedsBuiltinBIOS: with a SeaBIOS-sized firmware -kernel is
+// refused with a clear error instead of being ignored (SeaBIOS would boot
+// a disk).
+func TestKernelNeedsBuiltinBIOS(t *testing.T) {
+	_, err := New(Config{Model: cpu.ModelP2, MemBytes: 32 << 20, BIOS: make([]byte, 256<<10), Kernel: fakeKernel(t, 64<<10)})
+	if err == nil || !strings.Contains(err.Error(), "built-in BIOS") {
+		t.Errorf("New with a 256 KiB BIOS and -kernel: %v, want an error about the built-in BIOS", err)
+	}
+}
