@@ -32,6 +32,9 @@ type Interrupts interface {
 }
 
 // Clock is the virtual time base the engine drives with retired cycles.
+// An engine advances it by the cycles it has retired before every device
+// access (a port, MMIO), not only at the end of a run slice, so a device
+// reads the time of the access itself.
 type Clock interface {
 	Advance(cycles uint64)
 	// NextDeadline is the number of cycles until the next timer event;
