@@ -5,7 +5,8 @@
 // register block that does no DMA, and the PIIX4 power-management
 // function (piix.PM, 8086:7113, function 3) that places the ACPI
 // register block. It also holds the reset control register at 0xCF9
-// (piix.ResetControl).
+// (piix.ResetControl) and the APM control and status ports at 0xB2-0xB3
+// (piix.APM), whose ACPI enable and disable commands switch SCI_EN.
 //
 // Each function is a pci.Device: it sees its configuration offsets and
 // tells the board, through callbacks and IRQ lines, what the guest
@@ -25,6 +26,7 @@
 //	host.Attach(piix.Slot, piix.FnPM, pm)
 //	rcr := &piix.ResetControl{OnReset: ...}
 //	host.ResetControl = rcr                     // port 0xCF9 is inside pci.Host's range
+//	apm := &piix.APM{OnACPIMode: pmBlock.SetACPIMode} // ports 0xB2-0xB3
 //
 // References: Intel 82371FB (PIIX) and 82371SB (PIIX3) datasheet, order
 // 290550; Intel 82371AB PIIX4 datasheet, order 290562.
