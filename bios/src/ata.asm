@@ -142,24 +142,8 @@ ata_identify:
 	in	al, dx
 	test	al, al
 	jz	.absent
-	call	ata_wait
+	call	ata_identify_data	; ERR here: a packet device (CD-ROM) or nothing
 	jc	.absent
-	test	al, 0x01		; ERR: a packet device (CD-ROM) or nothing
-	jnz	.absent
-	test	al, 0x08		; DRQ
-	jz	.absent
-	; Read the 256 words into the EBDA buffer.
-	push	di
-	mov	di, EBDA_BUF
-	mov	dx, bx
-	mov	cx, 256
-.word:
-	in	ax, dx
-	stosw
-	loop	.word
-	pop	di
-	add	dx, 7
-	in	al, dx			; status: clears the interrupt
 	call	ata_parse
 	clc
 	jmp	.ret
@@ -172,6 +156,39 @@ ata_identify:
 	pop	cx
 	pop	bx
 	pop	ax
+	ret
+
+; ata_identify_data takes the 256-word data block of the IDENTIFY (or
+; IDENTIFY PACKET) DEVICE command just issued: BX = command block base,
+; DX = alternate status port. It waits for BSY to clear and, unless the
+; status shows ERR or no DRQ (or the wait timed out: CF=1), reads the
+; block into the EBDA buffer (ES = EBDA) and then the status, which
+; clears the interrupt. CF=1 if nothing was read. Keeps CX and DI.
+ata_identify_data:
+	call	ata_wait
+	jc	.ret
+	test	al, 0x01		; ERR
+	jnz	.none
+	test	al, 0x08		; DRQ
+	jz	.none
+	push	cx
+	push	di
+	mov	di, EBDA_BUF
+	mov	dx, bx
+	mov	cx, 256
+.word:
+	in	ax, dx
+	stosw
+	loop	.word
+	pop	di
+	pop	cx
+	lea	dx, [bx + 7]
+	in	al, dx			; status: clears the interrupt
+	clc
+	ret
+.none:
+	stc
+.ret:
 	ret
 
 ; ata_parse fills the entry at ES:DI from the IDENTIFY data in the EBDA

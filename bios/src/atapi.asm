@@ -54,25 +54,8 @@ atapi_probe:
 	out	dx, al
 	mov	dx, cx
 	call	ata_delay
-	call	ata_wait
+	call	ata_identify_data
 	jc	.ret
-	test	al, 0x01
-	jnz	.ret
-	test	al, 0x08
-	jz	.ret
-	push	cx
-	push	di
-	mov	di, EBDA_BUF
-	mov	dx, bx
-	mov	cx, 256
-.word:
-	in	ax, dx
-	stosw
-	loop	.word
-	pop	di
-	pop	cx
-	lea	dx, [bx + 7]
-	in	al, dx			; clear the interrupt
 	mov	al, [es:EBDA_BUF + 1]	; word 0 bits 15-14: 10b ATAPI
 	and	al, 0xDF		; bits 12-8: 05h CD-ROM
 	cmp	al, 0x85
@@ -979,7 +962,7 @@ cd_functions:
 	db	0x16
 	dw	cd_fn_ok
 	db	0x41
-	dw	cd_fn_check_ext
+	dw	hd_fn_check_ext		; the same answer: EDD 1.1
 	db	0x42
 	dw	cd_fn_ext_read
 	db	0x43
@@ -1011,18 +994,6 @@ cd_fn_type:
 	mov	byte [BDA_HDSTATUS], 0
 	mov	ah, 0x02
 	jmp	disk_return_ah
-
-; AH=41h: EDD 1.1, the extended disk access functions.
-cd_fn_check_ext:
-	cmp	word [bp + F_BX], 0x55AA
-	jne	.no
-	mov	word [bp + F_BX], 0xAA55
-	mov	word [bp + F_CX], 0x0001
-	mov	ah, 0x21
-	jmp	disk_return_ah
-.no:
-	mov	ah, 0x01
-	jmp	hd_return
 
 ; AH=45h: lock (AL=0), unlock (1), status (2) -> AL = 1 locked. The drive
 ; is never locked from here: the status says unlocked.
@@ -1286,7 +1257,7 @@ emu_dispatch:
 	cmp	byte [es:CD_EMUDRV], 0
 	je	.floppy
 	cmp	ah, 0x41
-	je	cd_fn_check_ext
+	je	hd_fn_check_ext
 	cmp	ah, 0x42
 	je	emu_fn_ext_rw
 	cmp	ah, 0x44

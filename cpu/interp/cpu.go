@@ -152,8 +152,8 @@ func (c *CPU) Reset() {
 	c.updateBreakpoints()
 	c.inNMI, c.pendingDB = false, 0
 	c.events = true
-	c.sliceBase = c.s.Cycles  // the state's count restarted at 0
-	c.tscOffset = -c.cycles() // RESET clears the time-stamp counter
+	c.sliceBase = c.s.Cycles // the state's count restarted at 0
+	c.setTSC(0)              // RESET clears the time-stamp counter
 }
 
 // fault is the private panic value that unwinds a faulting instruction; it

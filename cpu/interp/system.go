@@ -355,12 +355,19 @@ func (c *CPU) cycles() uint64 {
 	return c.env.Clock.Cycles() + c.s.Cycles - c.sliceBase
 }
 
+// tsc is the time-stamp counter: the virtual cycles moved by WRMSR 10h
+// and RESET.
+func (c *CPU) tsc() uint64 { return c.cycles() + c.tscOffset }
+
+// setTSC makes the time-stamp counter read v now.
+func (c *CPU) setTSC(v uint64) { c.tscOffset = v - c.cycles() }
+
 // rdtsc returns the time-stamp counter (CR4.TSD restricts it to ring 0).
 func rdtsc(c *CPU, in *decode.Inst) {
 	if c.s.CR[4]&(1<<2) != 0 && c.cpl() != 0 {
 		c.raiseCode(cpu.VecGP, 0)
 	}
-	t := c.cycles() + c.tscOffset
+	t := c.tsc()
 	c.s.Regs[cpu.EAX], c.s.Regs[cpu.EDX] = uint32(t), uint32(t>>32)
 }
 
@@ -378,7 +385,7 @@ func rdmsr(c *CPU, in *decode.Inst) {
 	var v uint64
 	switch n := c.s.Regs[cpu.ECX]; n {
 	case msrTSC:
-		v = c.cycles() + c.tscOffset
+		v = c.tsc()
 	case msrSysenterCS, msrSysenterESP, msrSysenterEIP:
 		if c.model < cpu.ModelP2 {
 			c.raiseCode(cpu.VecGP, 0)
@@ -401,7 +408,7 @@ func wrmsr(c *CPU, in *decode.Inst) {
 	v := uint64(c.s.Regs[cpu.EDX])<<32 | uint64(c.s.Regs[cpu.EAX])
 	switch n := c.s.Regs[cpu.ECX]; n {
 	case msrTSC:
-		c.tscOffset = v - c.cycles()
+		c.setTSC(v)
 	case msrSysenterCS, msrSysenterESP, msrSysenterEIP:
 		if c.model < cpu.ModelP2 {
 			c.raiseCode(cpu.VecGP, 0)
